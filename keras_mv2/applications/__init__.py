@@ -1,0 +1,40 @@
+"""``keras_mv2.applications``: MobileViTv2 models in the style of ``keras.applications``."""
+
+from keras_mv2.applications.config import PUBLISHED_ALPHAS, stage_widths
+from keras_mv2.applications.imagenet_utils import (
+    decode_predictions,
+    eval_transform,
+    load_image,
+    preprocess_input,
+)
+from keras_mv2.applications.mobilevitv2 import (
+    FEATURE_LAYERS,
+    MobileViTv2,
+    MobileViTv2_050,
+    MobileViTv2_075,
+    MobileViTv2_100,
+    MobileViTv2_125,
+    MobileViTv2_150,
+    MobileViTv2_175,
+    MobileViTv2_200,
+    feature_extractor,
+)
+
+__all__ = [
+    "FEATURE_LAYERS",
+    "PUBLISHED_ALPHAS",
+    "MobileViTv2",
+    "MobileViTv2_050",
+    "MobileViTv2_075",
+    "MobileViTv2_100",
+    "MobileViTv2_125",
+    "MobileViTv2_150",
+    "MobileViTv2_175",
+    "MobileViTv2_200",
+    "decode_predictions",
+    "eval_transform",
+    "feature_extractor",
+    "load_image",
+    "preprocess_input",
+    "stage_widths",
+]

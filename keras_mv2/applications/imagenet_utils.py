@@ -1,0 +1,89 @@
+"""ImageNet helpers: class names (bundled), input preprocessing, the reference evaluation transform."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+# ml-cvnets evaluates at 256 after resizing the short side to 288: the crop keeps 256/288 of it.
+EVAL_RESIZE_RATIO = 288 / 256
+
+
+@functools.cache
+def imagenet_classes() -> tuple[tuple[str, str], ...]:
+    """The 1000 ImageNet-1k classes in output order, as ``(wordnet_id, name)`` (name: first lemma)."""
+    text = resources.files("keras_mv2.applications").joinpath("imagenet_classes.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple((wnid, lemmas.split(",")[0].strip()) for wnid, lemmas in rows)
+
+
+def decode_predictions(preds, top: int = 5) -> list[list[tuple[str, str, float]]]:
+    """Decode a ``(batch, 1000)`` array of scores into ``(wordnet_id, name, score)``, best first.
+
+    Works on probabilities or logits alike (the order is the same).
+    """
+    preds = np.asarray(preds)
+    if preds.ndim != 2 or preds.shape[1] != 1000:
+        raise ValueError(f"decode_predictions expects a (batch, 1000) array, got shape {preds.shape}")
+    classes = imagenet_classes()
+    results = []
+    for row in preds:
+        best = np.argsort(-row, kind="stable")[:top]
+        results.append([(*classes[i], float(row[i])) for i in best])
+    return results
+
+
+def preprocess_input(x, data_format=None):
+    """A pass-through, as for ``keras.applications.MobileNetV3``: the model rescales its input itself.
+
+    Models built with ``include_preprocessing=True`` (the default) take RGB values in [0, 255]; those
+    built with ``False`` take ``x / 255``. No mean/std normalisation is used by MobileViTv2.
+    """
+    del data_format
+    return x
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """Read an image file as an ``(H, W, 3)`` uint8 RGB array, EXIF rotation applied.
+
+    Raises:
+        FileNotFoundError: no such file. ValueError: the file is not a readable image.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such image file")
+    try:
+        with Image.open(path) as image:
+            image = ImageOps.exif_transpose(image)
+            return np.asarray(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValueError(f"{path}: not a readable image ({error})") from None
+
+
+def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
+    """The reference evaluation transform: bicubic resize of the short side to ``size * 288/256``
+    (288 for 256), then a centre crop to ``size``. Takes a path, a PIL image or an HWC uint8 array;
+    returns ``(size, size, 3)`` float32 RGB in [0, 255], ready for a model with preprocessing."""
+    from PIL import Image
+
+    if isinstance(image, (str, Path)):
+        image = load_image(image)
+    if isinstance(image, np.ndarray):
+        if image.ndim != 3 or image.shape[-1] != 3:
+            raise ValueError(f"expected an (H, W, 3) RGB array, got shape {image.shape}")
+        image = Image.fromarray(np.asarray(image, dtype=np.uint8))
+    image = image.convert("RGB")
+    crop_h, crop_w = (size, size) if isinstance(size, int) else size
+    short = round(min(crop_h, crop_w) * EVAL_RESIZE_RATIO)
+    width, height = image.size
+    scale = short / min(width, height)
+    new_w, new_h = max(crop_w, round(width * scale)), max(crop_h, round(height * scale))
+    image = image.resize((new_w, new_h), Image.Resampling.BICUBIC)
+    left, top = (new_w - crop_w) // 2, (new_h - crop_h) // 2
+    image = image.crop((left, top, left + crop_w, top + crop_h))
+    return np.asarray(image, dtype=np.float32)

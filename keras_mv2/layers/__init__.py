@@ -1,0 +1,24 @@
+"""Public, reusable Keras 3 layers of MobileViTv2 (TensorFlow, JAX and PyTorch backends)."""
+
+from keras_mv2.layers.attention_ffn import SeparableAttentionFFN
+from keras_mv2.layers.conv_norm_act import ConvNormAct
+from keras_mv2.layers.inverted_residual import InvertedResidual
+from keras_mv2.layers.layer_norm_2d import LayerNorm2D
+from keras_mv2.layers.make_divisible import make_divisible
+from keras_mv2.layers.mobilevitv2_block import MobileViTv2Block
+from keras_mv2.layers.patches import image_to_patches, patches_to_image
+from keras_mv2.layers.resize import resize_bilinear_align_corners
+from keras_mv2.layers.separable_self_attention import SeparableSelfAttention
+
+__all__ = [
+    "ConvNormAct",
+    "InvertedResidual",
+    "LayerNorm2D",
+    "MobileViTv2Block",
+    "SeparableAttentionFFN",
+    "SeparableSelfAttention",
+    "image_to_patches",
+    "make_divisible",
+    "patches_to_image",
+    "resize_bilinear_align_corners",
+]
