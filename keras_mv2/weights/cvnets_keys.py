@@ -167,8 +167,8 @@ def _diagnose(model: keras.Model, state: dict[str, np.ndarray]) -> str:
     if "conv_1.block.conv.weight" not in state:
         hints.append("it does not look like an ml-cvnets MobileViTv2 classification checkpoint")
     else:
-        signature = _width_signature(state)
-        guesses = [a for a in PUBLISHED_ALPHAS if signature == _config_signature(stage_widths(a))]
+        signature = state_signature(state)
+        guesses = [a for a in PUBLISHED_ALPHAS if signature == config_signature(stage_widths(a))]
         model_alpha = infer_alpha(model)
         if guesses and guesses[0] != model_alpha:
             hints.append(f"the checkpoint is for alpha={guesses[0]}, the model is alpha={model_alpha}")
@@ -182,12 +182,12 @@ def _diagnose(model: keras.Model, state: dict[str, np.ndarray]) -> str:
     return (". Likely cause: " + "; ".join(hints) + ".") if hints else ""
 
 
-def _width_signature(state: dict[str, np.ndarray]) -> tuple:
+def state_signature(state: dict[str, np.ndarray]) -> tuple:
     keys = ["conv_1.block.conv.weight"] + [f"layer_{s}.0.block.red_1x1.block.conv.weight" for s in range(1, 6)]
     return tuple(state[k].shape[0] if k in state else None for k in keys)
 
 
-def _config_signature(widths: dict) -> tuple:
+def config_signature(widths: dict) -> tuple:
     return (widths["stem"], *(widths[f"layer_{s}"] for s in range(1, 6)))
 
 
@@ -196,7 +196,7 @@ def infer_alpha(model: keras.Model) -> float | None:
     from keras_mv2.applications.config import PUBLISHED_ALPHAS, stage_widths
 
     signature = _model_signature(model)
-    return next((a for a in PUBLISHED_ALPHAS if _config_signature(stage_widths(a)) == signature), None)
+    return next((a for a in PUBLISHED_ALPHAS if config_signature(stage_widths(a)) == signature), None)
 
 
 def _model_signature(model: keras.Model) -> tuple:

@@ -1,0 +1,36 @@
+"""keras_mv2: MobileViTv2 for Keras 3 and LiteRT."""
+
+from setuptools import find_packages, setup
+
+# Pinned where the environment facts demand it: these versions are known to install and work
+# together (TensorFlow 2.21 wants Keras 3.15; an unpinned torch pulls gigabytes of CUDA wheels).
+CORE = [
+    "tensorflow==2.21.0",
+    "keras==3.15.1",
+    "numpy>=1.26",
+    "h5py>=3.10",
+    "pillow>=10",
+    "tqdm>=4.66",
+    "safetensors>=0.4",
+]
+TEST = [
+    "pytest>=8",
+    "ruff==0.17.5",
+    "torch==2.13.0",  # the Keras PyTorch backend in tests, and Hugging Face's reference model
+    "transformers==5.23.0",
+]
+
+setup(
+    name="keras_mv2",
+    version="0.1.0",
+    description="MobileViTv2 (separable self-attention) for Keras 3, exact to Apple's ml-cvnets, with LiteRT export",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=find_packages(include=["keras_mv2", "keras_mv2.*", "edge", "edge.*"]),
+    package_data={"keras_mv2.applications": ["imagenet_classes.tsv"], "keras_mv2": ["samples/*.jpg", "samples/*.md"]},
+    install_requires=CORE,
+    extras_require={"test": TEST},
+    entry_points={"console_scripts": ["mv2=keras_mv2.cli:main"]},
+    license="Apache-2.0",
+)
