@@ -1,5 +1,7 @@
 """keras_mv2: MobileViTv2 for Keras 3 and LiteRT."""
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 # Pinned where the environment facts demand it: these versions are known to install and work
@@ -24,7 +26,7 @@ setup(
     name="keras_mv2",
     version="0.1.0",
     description="MobileViTv2 (separable self-attention) for Keras 3, exact to Apple's ml-cvnets, with LiteRT export",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["keras_mv2", "keras_mv2.*", "edge", "edge.*"]),

@@ -4,4 +4,4 @@ from keras_mv2 import applications, layers, weights
 
 __version__ = "0.1.0"
 
-__all__ = ["applications", "layers", "weights", "__version__"]
+__all__ = ["__version__", "applications", "layers", "weights"]

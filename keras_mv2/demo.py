@@ -56,7 +56,7 @@ def run_demo(
     )
 
     decoded = decode_predictions(probabilities, top=top)
-    for path, rows in zip(paths, decoded):
+    for path, rows in zip(paths, decoded, strict=True):
         print_fn(f"\n{path.name}")
         for rank, (wnid, name, score) in enumerate(rows, 1):
             print_fn(f"  {rank}. {name:<32s} {wnid}  {score:.4f}")

@@ -123,11 +123,12 @@ def _image_input(input_tensor, input_shape):
     return input_tensor
 
 
+def _last_layer_name(stage) -> str:
+    return f"{stage.name}_{stage.num_inverted_residuals - (0 if stage.attention_units else 1)}"
+
+
 # Layer whose output is each stage's feature map, by output stride.
-FEATURE_LAYERS = {
-    f"stride_{STAGE_STRIDES[stage.name]}": f"{stage.name}_{stage.num_inverted_residuals - (0 if stage.attention_units else 1)}"
-    for stage in STAGES
-}
+FEATURE_LAYERS = {f"stride_{STAGE_STRIDES[stage.name]}": _last_layer_name(stage) for stage in STAGES}
 
 
 def feature_extractor(model: keras.Model, strides: tuple[int, ...] = (8, 16, 32)) -> keras.Model:

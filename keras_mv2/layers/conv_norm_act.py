@@ -64,9 +64,7 @@ class ConvNormAct(keras.layers.Layer):
                 filters, kernel_size, strides, conv_padding, use_bias=self.use_bias, name="conv"
             )
         self.norm = (
-            keras.layers.BatchNormalization(
-                epsilon=BATCH_NORM_EPSILON, momentum=BATCH_NORM_MOMENTUM, name="norm"
-            )
+            keras.layers.BatchNormalization(epsilon=BATCH_NORM_EPSILON, momentum=BATCH_NORM_MOMENTUM, name="norm")
             if use_norm
             else None
         )

@@ -54,9 +54,7 @@ class MobileViTv2Block(keras.layers.Layer):
         ffn_dim = int((ffn_multiplier * attention_dim) // 16 * 16)
         self.local_dw = ConvNormAct(kernel_size=3, depthwise=True, name="local_dw")
         self.local_proj = keras.layers.Conv2D(attention_dim, 1, use_bias=False, name="local_proj")
-        self.units = [
-            SeparableAttentionFFN(ffn_dim, dropout=dropout, name=f"unit_{i}") for i in range(num_units)
-        ]
+        self.units = [SeparableAttentionFFN(ffn_dim, dropout=dropout, name=f"unit_{i}") for i in range(num_units)]
         self.final_norm = LayerNorm2D(name="final_norm")
         self.proj = None  # projects back to the input width, known at build time
 
@@ -66,9 +64,7 @@ class MobileViTv2Block(keras.layers.Layer):
         self.proj = ConvNormAct(channels, 1, activation=None, name="proj")
         self.local_dw.build((batch, height, width, channels))
         self.local_proj.build((batch, height, width, channels))
-        tokens = (
-            None if height is None or width is None else (height // self.patch_size) * (width // self.patch_size)
-        )
+        tokens = None if height is None or width is None else (height // self.patch_size) * (width // self.patch_size)
         token_shape = (batch, tokens, self.patch_size**2, self.attention_dim)
         for unit in self.units:
             unit.build(token_shape)

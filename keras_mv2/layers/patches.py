@@ -32,8 +32,7 @@ def patches_to_image(x, height, width, patch_size: int = 2):
     channels = _shape(x)[-1]
     p = patch_size
     rows = [
-        ops.reshape(piece, (-1, height // p, width, channels))
-        for piece in (ops.split(x, p, axis=2) if p > 1 else [x])
+        ops.reshape(piece, (-1, height // p, width, channels)) for piece in (ops.split(x, p, axis=2) if p > 1 else [x])
     ]
     stacked = ops.concatenate(rows, axis=2) if p > 1 else rows[0]
     return ops.reshape(stacked, (-1, height, width, channels))

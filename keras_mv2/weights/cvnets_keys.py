@@ -120,9 +120,7 @@ def assign_cvnets_state_dict(model: keras.Model, state: dict[str, np.ndarray], s
             checkpoint's width or class count when that explains it). The model is untouched then.
     """
     state = {k.removeprefix("module."): v for k, v in state.items() if not k.endswith(_IGNORED_SUFFIXES)}
-    classifier_prefix = next(
-        (p for p in _CLASSIFIER_PREFIXES if f"{p}.weight" in state), _CLASSIFIER_PREFIXES[0]
-    )
+    classifier_prefix = next((p for p in _CLASSIFIER_PREFIXES if f"{p}.weight" in state), _CLASSIFIER_PREFIXES[0])
     targets = _model_targets(model, classifier_prefix)
     if not targets:
         raise CheckpointError(f"{source}: the model has no MobileViTv2 layers to load into")
@@ -130,9 +128,7 @@ def assign_cvnets_state_dict(model: keras.Model, state: dict[str, np.ndarray], s
 
     wanted = {t.key for t in targets}
     missing = sorted(wanted - state.keys())
-    unexpected = sorted(
-        k for k in state.keys() - wanted if has_top or not k.startswith("classifier")
-    )
+    unexpected = sorted(k for k in state.keys() - wanted if has_top or not k.startswith("classifier"))
     problems = []
     if missing:
         problems.append(f"{len(missing)} model weight(s) missing from it, e.g. {_sample(missing)}")
@@ -148,7 +144,9 @@ def assign_cvnets_state_dict(model: keras.Model, state: dict[str, np.ndarray], s
     if mismatched:
         problems.append(f"{len(mismatched)} shape mismatch(es): " + "; ".join(mismatched[:3]))
     if problems:
-        raise CheckpointError(f"{source} does not fit model '{model.name}': " + " | ".join(problems) + _diagnose(model, state))
+        raise CheckpointError(
+            f"{source} does not fit model '{model.name}': " + " | ".join(problems) + _diagnose(model, state)
+        )
 
     for target in targets:
         value = target.transform(np.asarray(state[target.key]))

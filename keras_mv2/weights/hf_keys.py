@@ -12,8 +12,27 @@ from keras_mv2.weights.torch_reader import read_torch_checkpoint
 
 HF_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
-_SUBLAYERS = {"expand_1x1": "exp_1x1", "conv_3x3": "conv_3x3", "reduce_1x1": "red_1x1"}
-_LEAVES = {"convolution": "block.conv", "normalization": "block.norm"}
+# Hugging Face's module names -> ml-cvnets'.
+_NAMES = {"expand_1x1": "exp_1x1", "reduce_1x1": "red_1x1", "convolution": "block.conv", "normalization": "block.norm"}
+_STEM_RULE = (r"mobilevitv2\.conv_stem\.(convolution|normalization)\.(\w+)", "conv_1.{0}.{1}")
+# Rules inside `mobilevitv2.encoder.layer.{stage - 1}.`; `{s}` is `layer_{stage}`.
+_STAGE_RULES = (
+    (r"layer\.(\d+)\.(expand_1x1|conv_3x3|reduce_1x1)\.(\w+)\.(\w+)", "{s}.{0}.block.{1}.{2}.{3}"),
+    (r"downsampling_layer\.(expand_1x1|conv_3x3|reduce_1x1)\.(\w+)\.(\w+)", "{s}.0.block.{0}.{1}.{2}"),
+    (r"conv_kxk\.(\w+)\.(\w+)", "{s}.1.local_rep.0.{0}.{1}"),
+    (r"conv_1x1\.(convolution)\.(\w+)", "{s}.1.local_rep.1.{0}.{1}"),
+    (r"transformer\.layer\.(\d+)\.layernorm_before\.(\w+)", "{s}.1.global_rep.{0}.pre_norm_attn.0.{1}"),
+    (
+        r"transformer\.layer\.(\d+)\.attention\.(qkv_proj|out_proj)\.(convolution)\.(\w+)",
+        "{s}.1.global_rep.{0}.pre_norm_attn.1.{1}.{2}.{3}",
+    ),
+    (r"transformer\.layer\.(\d+)\.layernorm_after\.(\w+)", "{s}.1.global_rep.{0}.pre_norm_ffn.0.{1}"),
+    (r"transformer\.layer\.(\d+)\.ffn\.conv1\.(convolution)\.(\w+)", "{s}.1.global_rep.{0}.pre_norm_ffn.1.{1}.{2}"),
+    (r"transformer\.layer\.(\d+)\.ffn\.conv2\.(convolution)\.(\w+)", "{s}.1.global_rep.{0}.pre_norm_ffn.3.{1}.{2}"),
+    # The final norm follows the attention units; its ml-cvnets index is set once they are counted.
+    (r"layernorm\.(\w+)", "{s}.1.global_rep.final.{0}"),
+    (r"conv_projection\.(\w+)\.(\w+)", "{s}.1.conv_proj.{0}.{1}"),
+)
 
 
 def is_hf_state_dict(state: dict[str, np.ndarray]) -> bool:
@@ -55,7 +74,9 @@ def hf_to_cvnets(state: dict[str, np.ndarray], source: str = "checkpoint") -> di
         renamed[new_key] = value
     for key in [k for k in renamed if ".global_rep.final." in k]:
         stage_block = key.split(".global_rep.")[0]
-        units = {k.split(".")[3] for k in renamed if k.startswith(f"{stage_block}.global_rep.") and "pre_norm_attn" in k}
+        units = {
+            k.split(".")[3] for k in renamed if k.startswith(f"{stage_block}.global_rep.") and "pre_norm_attn" in k
+        }
         renamed[key.replace(".final.", f".{len(units)}.")] = renamed.pop(key)
     return renamed
 
@@ -63,33 +84,12 @@ def hf_to_cvnets(state: dict[str, np.ndarray], source: str = "checkpoint") -> di
 def _rename(key: str) -> str | None:
     if key.startswith("classifier."):
         return "classifier.1." + key[len("classifier.") :]
-    match = re.fullmatch(r"mobilevitv2\.conv_stem\.(convolution|normalization)\.(\w+)", key)
-    if match:
-        return f"conv_1.{_LEAVES[match[1]]}.{match[2]}"
-    match = re.fullmatch(r"mobilevitv2\.encoder\.layer\.(\d+)\.(.+)", key)
-    if not match:
-        return None
-    stage, rest = f"layer_{int(match[1]) + 1}", match[2]
-    patterns = (
-        (r"layer\.(\d+)\.(\w+)\.(convolution|normalization)\.(\w+)",
-         lambda m: f"{stage}.{m[1]}.block.{_SUBLAYERS.get(m[2], '?')}.{_LEAVES[m[3]]}.{m[4]}"),
-        (r"downsampling_layer\.(\w+)\.(convolution|normalization)\.(\w+)",
-         lambda m: f"{stage}.0.block.{_SUBLAYERS.get(m[1], '?')}.{_LEAVES[m[2]]}.{m[3]}"),
-        (r"conv_kxk\.(convolution|normalization)\.(\w+)", lambda m: f"{stage}.1.local_rep.0.{_LEAVES[m[1]]}.{m[2]}"),
-        (r"conv_1x1\.convolution\.(\w+)", lambda m: f"{stage}.1.local_rep.1.block.conv.{m[1]}"),
-        (r"transformer\.layer\.(\d+)\.layernorm_before\.(\w+)", lambda m: f"{stage}.1.global_rep.{m[1]}.pre_norm_attn.0.{m[2]}"),
-        (r"transformer\.layer\.(\d+)\.attention\.(qkv_proj|out_proj)\.convolution\.(\w+)",
-         lambda m: f"{stage}.1.global_rep.{m[1]}.pre_norm_attn.1.{m[2]}.block.conv.{m[3]}"),
-        (r"transformer\.layer\.(\d+)\.layernorm_after\.(\w+)", lambda m: f"{stage}.1.global_rep.{m[1]}.pre_norm_ffn.0.{m[2]}"),
-        (r"transformer\.layer\.(\d+)\.ffn\.conv1\.convolution\.(\w+)", lambda m: f"{stage}.1.global_rep.{m[1]}.pre_norm_ffn.1.block.conv.{m[2]}"),
-        (r"transformer\.layer\.(\d+)\.ffn\.conv2\.convolution\.(\w+)", lambda m: f"{stage}.1.global_rep.{m[1]}.pre_norm_ffn.3.block.conv.{m[2]}"),
-        # The final norm sits after the attention units; its cvnets index is filled in by the mapper.
-        (r"layernorm\.(\w+)", lambda m: f"{stage}.1.global_rep.final.{m[1]}"),
-        (r"conv_projection\.(convolution|normalization)\.(\w+)", lambda m: f"{stage}.1.conv_proj.{_LEAVES[m[1]]}.{m[2]}"),
-    )
-    for pattern, build in patterns:
-        found = re.fullmatch(pattern, rest)
-        if found:
-            new_key = build(found)
-            return None if "?" in new_key else new_key
+    rules, stage = [_STEM_RULE], ""
+    found = re.fullmatch(r"mobilevitv2\.encoder\.layer\.(\d+)\.(.+)", key)
+    if found:
+        rules, stage, key = _STAGE_RULES, f"layer_{int(found[1]) + 1}", found[2]
+    for pattern, template in rules:
+        match = re.fullmatch(pattern, key)
+        if match:
+            return template.format(*(_NAMES.get(g, g) for g in match.groups()), s=stage)
     return None

@@ -67,7 +67,7 @@ def _load_keras_weights(model: keras.Model, path: Path) -> None:
     try:
         model.load_weights(path)
     except Exception as error:  # Keras raises ValueError, KeyError or OSError here depending on the fault
-        for variable, value in zip(model.weights, snapshot):
+        for variable, value in zip(model.weights, snapshot, strict=True):
             variable.assign(value)
         raise CheckpointError(f"{path}: does not fit model '{model.name}' ({type(error).__name__}: {error})") from None
 

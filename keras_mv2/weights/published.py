@@ -46,9 +46,7 @@ def checkpoint_url(name: str, alpha: float) -> str:
     name = ALIASES.get(name, name)
     folder, widths = PUBLISHED_CHECKPOINTS[name]
     if alpha not in widths:
-        raise CheckpointError(
-            f"'{name}' is published for alpha in {list(widths)}, not for alpha={alpha}"
-        )
+        raise CheckpointError(f"'{name}' is published for alpha in {list(widths)}, not for alpha={alpha}")
     base = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     return f"{base.rstrip('/')}/{folder}/mobilevitv2-{float(alpha)}.pt"
 
@@ -77,7 +75,9 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
         with np.load(target, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
     except (OSError, ValueError) as error:
-        raise CheckpointError(f"{target}: cached checkpoint is unreadable ({error}); delete it to download again") from None
+        raise CheckpointError(
+            f"{target}: cached checkpoint is unreadable ({error}); delete it to download again"
+        ) from None
 
 
 def _download(url: str, destination: Path, progress: bool) -> None:
@@ -93,8 +93,6 @@ def _download(url: str, destination: Path, progress: bool) -> None:
                     received += len(chunk)
                     bar.update(len(chunk))
     except (urllib.error.URLError, OSError) as error:
-        raise CheckpointError(
-            f"{url}: download failed ({error}). Set {BASE_URL_ENV} to use a mirror."
-        ) from None
+        raise CheckpointError(f"{url}: download failed ({error}). Set {BASE_URL_ENV} to use a mirror.") from None
     if total is not None and received != total:
         raise CheckpointError(f"{url}: download incomplete ({received} of {total} bytes)")

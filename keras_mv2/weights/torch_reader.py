@@ -47,13 +47,11 @@ def _rebuild_tensor(storage, storage_offset, size, stride, *_unused):
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if storage_offset < 0 or min(size + stride, default=0) < 0 or int(np.prod(size)) > storage.size:
         raise pickle.UnpicklingError(f"tensor of shape {size} does not fit its storage of {storage.size}")
-    needed = storage_offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    needed = storage_offset + sum((n - 1) * s for n, s in zip(size, stride, strict=True)) + 1 if all(size) else 0
     if needed > storage.size:
         raise pickle.UnpicklingError(f"tensor of shape {size} reaches past its storage of {storage.size}")
     item = storage.itemsize
-    view = np.lib.stride_tricks.as_strided(
-        storage[storage_offset:], shape=size, strides=[s * item for s in stride]
-    )
+    view = np.lib.stride_tricks.as_strided(storage[storage_offset:], shape=size, strides=[s * item for s in stride])
     return np.array(view)
 
 
