@@ -31,9 +31,7 @@ def healthy_random_hf_model(alpha: float, seed: int) -> MobileViTV2ForImageClass
             if tensor.ndim > 1:  # conv and linear weights
                 fan_in = math.prod(tensor.shape[1:])
                 tensor.copy_(torch.randn(tensor.shape, generator=generator) / math.sqrt(fan_in))
-            elif name.endswith("running_var"):
-                tensor.copy_(torch.rand(tensor.shape, generator=generator) + 0.5)
-            elif name.endswith("weight"):
+            elif name.endswith("running_var") or name.endswith("weight"):
                 tensor.copy_(torch.rand(tensor.shape, generator=generator) + 0.5)
             else:  # biases and running means
                 tensor.copy_(0.1 * torch.randn(tensor.shape, generator=generator))

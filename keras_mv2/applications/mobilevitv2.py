@@ -103,7 +103,7 @@ def MobileViTv2(
     if weights is not None:
         from keras_mv2.weights import load_weights
 
-        load_weights(model, weights)
+        load_weights(model, weights, alpha=alpha)
     return model
 
 

@@ -102,16 +102,15 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def _decode_storage(raw: bytes, dtype, numel: int, member: str, source: str) -> np.ndarray:
-    if dtype == "bfloat16":  # NumPy has no bfloat16: widen the 16 bits into float32's upper half
-        expected = 2 * numel
-        array = (np.frombuffer(raw[:expected], "<u2").astype(np.uint32) << 16).view(np.float32)
-    else:
-        expected = np.dtype(dtype).itemsize * numel
-        array = np.frombuffer(raw[:expected], dtype=np.dtype(dtype).newbyteorder("<"))
+    itemsize = 2 if dtype == "bfloat16" else np.dtype(dtype).itemsize
+    expected = itemsize * numel
     if len(raw) < expected:
         raise CheckpointError(
             f"{source}: storage '{member}' holds {len(raw)} bytes, {expected} expected (truncated file?)"
         )
+    if dtype == "bfloat16":  # NumPy has no bfloat16: widen the 16 bits into float32's upper half
+        return (np.frombuffer(raw[:expected], "<u2").astype(np.uint32) << 16).view(np.float32)
+    array = np.frombuffer(raw[:expected], dtype=np.dtype(dtype).newbyteorder("<"))
     return array.astype(array.dtype.newbyteorder("="), copy=False)
 
 
