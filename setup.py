@@ -15,6 +15,13 @@ CORE = [
     "tqdm>=4.66",
     "safetensors>=0.4",
 ]
+# tflite-support (metadata writers) is installed by scripts/setup_env.sh with --no-deps: it pins protobuf<4,
+# which TensorFlow 2.21 cannot use, although the writer modules work with the newer protobuf.
+EDGE = [
+    "ai-edge-litert==2.3.0",
+    "mediapipe==1.2.2",
+    "matplotlib>=3.8",
+]
 TEST = [
     "pytest>=8",
     "ruff==0.17.5",
@@ -32,7 +39,7 @@ setup(
     packages=find_packages(include=["keras_mv2", "keras_mv2.*", "edge", "edge.*"]),
     package_data={"keras_mv2.applications": ["imagenet_classes.tsv"], "keras_mv2": ["samples/*.jpg", "samples/*.md"]},
     install_requires=CORE,
-    extras_require={"test": TEST},
+    extras_require={"edge": EDGE, "test": EDGE + TEST},
     entry_points={"console_scripts": ["mv2=keras_mv2.cli:main"]},
     license="Apache-2.0",
 )

@@ -22,6 +22,111 @@ def _convert_weights(args) -> int:
     return 0
 
 
+def _load_keras_model(args, classifier_activation="softmax"):
+    """A .keras file, or MobileViTv2(alpha, weights) at a fixed input size."""
+    import keras
+
+    from keras_mv2.applications import MobileViTv2
+
+    if args.model:
+        if not os.path.isfile(args.model):
+            raise FileNotFoundError(f"{args.model}: no such .keras file")
+        return keras.models.load_model(args.model)
+    return MobileViTv2(
+        alpha=args.alpha,
+        weights=args.weights,
+        input_shape=(args.size, args.size, 3),
+        classifier_activation=classifier_activation,
+    )
+
+
+def _export(args) -> int:
+    from edge.edgetpu import compile_for_edgetpu
+    from edge.export import export_classifier
+    from edge.fidelity import per_layer_errors, write_csv
+    from edge.representative import from_folder, generated
+
+    if args.target == "edgetpu" and args.quantization != "int8":
+        raise ValueError("--target edgetpu needs --quantization int8")
+    model = _load_keras_model(args)
+    size = tuple(model.inputs[0].shape[1:3])
+    representative = None
+    if args.quantization in ("int8", "int16x8"):
+        representative = from_folder(args.representative, size) if args.representative else generated(size)
+        print(f"calibration: {representative.source}")
+    labels = None
+    if args.labels:
+        labels = [line.strip() for line in open(args.labels, encoding="utf-8") if line.strip()]
+    result = export_classifier(
+        model, args.output, args.quantization, args.io_type, representative, labels,
+        check_edgetpu_rules=args.target == "edgetpu",
+    )  # fmt: skip
+    print(f"wrote {result.path} ({result.size_bytes / 1e6:.2f} MB, {result.quantization}, io {result.io_type})")
+    print(f"fidelity vs Keras: {result.fidelity.summary()}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if args.debug_layers:
+        rows = per_layer_errors(model, representative or generated(size), args.quantization)
+        write_csv(rows, args.debug_layers)
+        print(f"per-layer quantisation error: {args.debug_layers}; worst:")
+        for row in rows[:5]:
+            print(f"  {row['rmse/scale']:8.2f} steps  {row['op']:<18s} {row['tensor']}")
+    if result.edgetpu is not None:
+        print(result.edgetpu.summary())
+        try:
+            print(f"compiled: {compile_for_edgetpu(result.path, result.path.parent)}")
+        except Exception as error:  # the compiler is optional: report and keep the exported model
+            print(f"edgetpu_compiler: {error}")
+    return 0
+
+
+def _classify(args) -> int:
+    import numpy as np
+
+    from keras_mv2.applications import decode_predictions, eval_transform
+
+    if args.model_file.endswith(".tflite"):
+        from edge.metadata import read_metadata
+        from edge.runtime import LiteRTModel
+
+        runner = LiteRTModel.load(args.model_file, args.delegate, args.threads)
+        size = runner.input_size
+        packed = read_metadata(args.model_file)["files"]
+        labels = next(iter(packed.values())).splitlines() if packed else None
+        predict = runner
+    else:
+        import keras
+
+        if not os.path.isfile(args.model_file):
+            raise FileNotFoundError(f"{args.model_file}: no such model file")
+        model = keras.models.load_model(args.model_file)
+        size = tuple(model.inputs[0].shape[1:3])
+        labels = None
+
+        def predict(x):
+            return model.predict(x, verbose=0)
+
+    batch = np.stack([eval_transform(path, size) for path in args.images])
+    scores = predict(batch)
+    if labels is None and scores.shape[1] == 1000:
+        decoded = decode_predictions(scores, top=args.top)
+    else:
+        names = labels or [str(i) for i in range(scores.shape[1])]
+        decoded = [[("", names[i], float(row[i])) for i in np.argsort(-row)[: args.top]] for row in scores]
+    for path, rows in zip(args.images, decoded, strict=True):
+        print(path)
+        for rank, (_, name, score) in enumerate(rows, 1):
+            print(f"  {rank}. {name:<32s} {score:.4f}")
+    return 0
+
+
+def _add_model_arguments(parser) -> None:
+    parser.add_argument("--model", help="a saved .keras classifier (instead of --alpha/--weights)")
+    parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    parser.add_argument("--weights", default=None, help="checkpoint path or published name (default: random)")
+    parser.add_argument("--size", type=int, default=256, help="input side")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mv2", description="MobileViTv2 for Keras 3 and LiteRT.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,17 +145,39 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--alpha", type=float, default=None, help="width (default: inferred from the checkpoint)")
     convert.add_argument("--no-top", action="store_true", help="drop the classifier")
     convert.set_defaults(func=_convert_weights)
+
+    export = commands.add_parser("export", help="export a LiteRT (.tflite) classifier with metadata and a report")
+    export.add_argument("output", help="output .tflite path (a .json report is written beside it)")
+    _add_model_arguments(export)
+    export.add_argument(
+        "--quantization", default="float32", choices=["float32", "float16", "dynamic", "int8", "int16x8"]
+    )
+    export.add_argument("--io-type", default="float32", choices=["float32", "uint8", "int8"], help="int8 only")
+    export.add_argument("--representative", help="folder of images for int8 calibration (default: generated)")
+    export.add_argument("--labels", help="labels file, one per line (default: ImageNet for 1000 classes)")
+    export.add_argument("--target", choices=["cpu", "edgetpu"], default="cpu", help="edgetpu: check its rules, compile")
+    export.add_argument("--debug-layers", metavar="CSV", help="write the per-layer quantisation error here")
+    export.set_defaults(func=_export)
+
+    classify = commands.add_parser("classify", help="classify images with a .tflite or .keras model")
+    classify.add_argument("model_file", help=".tflite or .keras model")
+    classify.add_argument("images", nargs="+")
+    classify.add_argument("--delegate", default="xnnpack", choices=["xnnpack", "cpu", "gpu", "nnapi", "edgetpu"])
+    classify.add_argument("--threads", type=int, default=2)
+    classify.add_argument("--top", type=int, default=5)
+    classify.set_defaults(func=_classify)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the output
+    from edge.errors import EdgeError
     from keras_mv2.weights import CheckpointError
 
     try:
         return args.func(args)
-    except (CheckpointError, FileNotFoundError, ValueError) as error:
+    except (CheckpointError, EdgeError, FileNotFoundError, ValueError) as error:
         print(f"mv2 {args.command}: error: {error}", file=sys.stderr)
         return 2
 

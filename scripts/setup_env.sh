@@ -38,6 +38,9 @@ stamp="$(cat setup.py requirements-apt.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
   echo "Installing keras_mv2${extras:+[$extras]} into .venv (first run takes a few minutes)"
   pip_install -e ".${extras:+[$extras]}"
+  if [ -n "$extras" ]; then  # edge metadata writers; see setup.py for why --no-deps
+    pip_install --no-deps "tflite-support==0.4.4" "pybind11>=2.6"
+  fi
   # Fail here, not later, if the install did not work.
   .venv/bin/python -c "import keras_mv2" >/dev/null 2>&1 || .venv/bin/python -c "import keras_mv2"
   echo "$stamp" > "$stamp_file"

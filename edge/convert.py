@@ -1,0 +1,142 @@
+"""Convert a Keras model to LiteRT (TFLite) flatbuffers: float32, float16, dynamic-range int8, full int8, int16x8."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from edge.errors import EdgeError
+from edge.representative import RepresentativeData, generated
+
+QUANTIZATIONS = ("float32", "float16", "dynamic", "int8", "int16x8")
+IO_TYPES = ("float32", "uint8", "int8")
+
+
+@dataclass
+class Conversion:
+    """The converted flatbuffer and what was done to get it."""
+
+    flatbuffer: bytes
+    quantization: str
+    io_type: str
+    input_size: tuple[int, int]
+    calibration: str | None = None  # where the representative images came from
+
+    def save(self, path: str | Path) -> Path:
+        return write_atomically(path, self.flatbuffer)
+
+
+def static_batch_model(model: keras.Model) -> keras.Model:
+    """The same layers behind a ``batch_size=1`` input: no SHAPE ops or dynamic reshapes in the graph.
+
+    Raises:
+        EdgeError: the model's height or width is not fixed.
+    """
+    shape = tuple(model.inputs[0].shape)
+    if len(shape) != 4 or None in shape[1:]:
+        raise EdgeError(f"model input shape {shape} is not static: build it with a fixed input_shape=(H, W, 3)")
+    if shape[0] == 1:
+        return model
+    image = keras.Input(shape=shape[1:], batch_size=1, name="image")
+    return keras.Model(image, model(image), name=model.name)
+
+
+def convert(
+    model: keras.Model,
+    quantization: str = "float32",
+    io_type: str = "float32",
+    representative: RepresentativeData | None = None,
+) -> Conversion:
+    """Convert ``model`` with TFLite builtin ops only (no Flex / select-TF ops).
+
+    Args:
+        quantization: ``float32``; ``float16`` (weights); ``dynamic`` (int8 weights, float
+            activations); ``int8`` (full integer, calibrated); ``int16x8`` (int16 activations, int8
+            weights: an accuracy reference, slow on XNNPACK).
+        io_type: input/output tensor type for ``int8`` (``float32``, ``uint8`` or ``int8``); other
+            modes keep float32.
+        representative: calibration images for ``int8``/``int16x8``; generated images when ``None``
+            (reported in :attr:`Conversion.calibration`).
+
+    Raises:
+        EdgeError: unknown mode, a non-static model, or a graph that would need Flex ops.
+    """
+    import tensorflow as tf
+
+    if quantization not in QUANTIZATIONS:
+        raise EdgeError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
+    if io_type not in IO_TYPES:
+        raise EdgeError(f"unknown io_type {io_type!r}; choose one of {', '.join(IO_TYPES)}")
+    if io_type != "float32" and quantization != "int8":
+        raise EdgeError(f"io_type={io_type} needs quantization='int8' (integer input and output)")
+    model = static_batch_model(model)
+    size = tuple(model.inputs[0].shape[1:3])
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    calibration = None
+    if quantization == "float16":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_types = [tf.float16]
+    elif quantization == "dynamic":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    elif quantization in ("int8", "int16x8"):
+        representative = representative or generated(size)
+        calibration = representative.source
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
+        if quantization == "int8":
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            if io_type != "float32":
+                converter.inference_input_type = getattr(tf, io_type)
+                converter.inference_output_type = getattr(tf, io_type)
+        else:
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+            ]
+    try:
+        flatbuffer = converter.convert()
+    except Exception as error:  # the converter raises ConverterError and others, with the MLIR diagnostics
+        text = str(error)
+        if "Flex" in text or "select" in text.lower() or "not supported" in text or "failed to legalize" in text:
+            raise EdgeError(
+                "the model needs ops that are not TFLite builtins (Flex / select-TF ops are refused by "
+                f"design):\n{_first_lines(text)}"
+            ) from None
+        raise EdgeError(f"TFLite conversion failed:\n{_first_lines(text)}") from None
+    return Conversion(flatbuffer, quantization, io_type, size, calibration)
+
+
+def _input_scale(model: keras.Model) -> float:
+    """1 for a model that takes [0, 255] (it has its own Rescaling layer), else 1/255."""
+    has_rescaling = any(isinstance(layer, keras.layers.Rescaling) for layer in model.layers)
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    has_rescaling = has_rescaling or any(
+        isinstance(inner, keras.layers.Rescaling) for sub in nested for inner in sub.layers
+    )
+    return 1.0 if has_rescaling else 1.0 / 255.0
+
+
+def _first_lines(text: str, count: int = 12) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[:count])
+
+
+def write_atomically(path: str | Path, data: bytes) -> Path:
+    """Write to a temporary file beside ``path`` and rename: a failure never leaves a partial file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(scratch, path)
+    finally:
+        if os.path.exists(scratch):
+            os.remove(scratch)
+    return path

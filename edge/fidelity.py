@@ -1,0 +1,111 @@
+"""How closely a LiteRT model follows its Keras original, and where quantisation loses accuracy."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+
+@dataclass
+class FidelityReport:
+    """Keras vs LiteRT on the same images.
+
+    ``top5_overlap`` is the mean fraction of Keras' five best classes that are also LiteRT's five best.
+    """
+
+    images: int
+    max_abs_error: float
+    mean_cosine: float
+    min_cosine: float
+    top1_agreement: float
+    top5_overlap: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return (
+            f"{self.images} images: max |error| {self.max_abs_error:.3g}, cosine mean {self.mean_cosine:.5f} "
+            f"(min {self.min_cosine:.5f}), top-1 agreement {100 * self.top1_agreement:.1f}%, "
+            f"top-5 overlap {100 * self.top5_overlap:.1f}%"
+        )
+
+
+def compare_outputs(reference: np.ndarray, candidate: np.ndarray) -> FidelityReport:
+    """Compare two ``(N, classes)`` output arrays (the reference first)."""
+    reference, candidate = np.asarray(reference, np.float64), np.asarray(candidate, np.float64)
+    norms = np.linalg.norm(reference, axis=1) * np.linalg.norm(candidate, axis=1)
+    cosine = (reference * candidate).sum(axis=1) / np.maximum(norms, 1e-30)
+    top5_ref = np.argsort(-reference, axis=1)[:, :5]
+    top5_cand = np.argsort(-candidate, axis=1)[:, :5]
+    overlap = [len(set(a) & set(b)) / 5 for a, b in zip(top5_ref, top5_cand, strict=True)]
+    return FidelityReport(
+        images=len(reference),
+        max_abs_error=float(np.abs(reference - candidate).max()),
+        mean_cosine=float(cosine.mean()),
+        min_cosine=float(cosine.min()),
+        top1_agreement=float((top5_ref[:, 0] == top5_cand[:, 0]).mean()),
+        top5_overlap=float(np.mean(overlap)),
+    )
+
+
+def fidelity(keras_model: keras.Model, litert_model, images: np.ndarray) -> FidelityReport:
+    """Run both models on ``images`` (``(N, H, W, 3)`` in the Keras model's input range) and compare."""
+    reference = keras_model.predict(np.asarray(images, np.float32), verbose=0, batch_size=8)
+    return compare_outputs(reference, litert_model(images))
+
+
+def per_layer_errors(keras_model: keras.Model, representative, quantization: str = "int8") -> list[dict]:
+    """Per-tensor quantisation error from TFLite's ``QuantizationDebugger``, worst first.
+
+    Each row: ``tensor``, ``op``, ``rmse/scale`` (RMS error in units of the quantisation step;
+    about 0.29 is ideal rounding) and ``mean_error``.
+    """
+    import tensorflow as tf
+
+    from edge.convert import _input_scale, static_batch_model
+
+    model = static_batch_model(keras_model)
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
+    if quantization == "int16x8":
+        converter.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+        ]
+    else:
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    debugger = tf.lite.experimental.QuantizationDebugger(
+        converter=converter, debug_dataset=representative.dataset(np.float32, _input_scale(model))
+    )
+    debugger.run()
+    buffer = io.StringIO()
+    debugger.layer_statistics_dump(buffer)
+    rows = []
+    for row in csv.DictReader(io.StringIO(buffer.getvalue())):
+        scale = float(row["scale"] or 0.0)
+        mse = float(row["mean_squared_error"])
+        rows.append(
+            {
+                "tensor": row["tensor_name"],
+                "op": row["op_name"],
+                "rmse/scale": float(np.sqrt(mse) / scale) if scale > 0 else float("nan"),
+                "mean_error": float(row["mean_error"]),
+                "max_abs_error": float(row["max_abs_error"]),
+            }
+        )
+    return sorted(rows, key=lambda row: -np.nan_to_num(row["rmse/scale"], nan=-1.0))
+
+
+def write_csv(rows: list[dict], path: str | Path) -> Path:
+    path = Path(path)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["tensor"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -1,0 +1,87 @@
+"""Image-classifier metadata (labels, normalisation, image properties) that MediaPipe Tasks and the
+LiteRT support library read, written with ``tflite-support``'s metadata writers.
+
+``tflite-support`` 0.4.4 pins ``protobuf<4`` and so cannot be installed with TensorFlow 2.21 by pip's
+resolver; ``scripts/setup_env.sh`` installs it with ``--no-deps``. Its writer modules work then, but
+``import tflite_support`` does not, so they are imported by their full path below.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from edge.errors import EdgeError
+
+
+def imagenet_labels() -> list[str]:
+    from keras_mv2.applications.imagenet_utils import imagenet_classes
+
+    return [name for _, name in imagenet_classes()]
+
+
+def add_classifier_metadata(
+    flatbuffer: bytes,
+    labels: list[str],
+    input_range: tuple[float, float] = (0.0, 255.0),
+    name: str = "MobileViTv2 image classifier",
+    description: str = "MobileViTv2 (arXiv 2206.02680) exported by keras_mv2.",
+) -> bytes:
+    """Return ``flatbuffer`` with image-classifier metadata and the labels file packed in.
+
+    ``input_range`` is the range the model's float input expects for RGB pixels 0..255: ``(0, 255)``
+    for models that rescale inside (``include_preprocessing=True``), ``(0, 1)`` otherwise. It becomes
+    NormalizationOptions ``mean = 0, std = 255 / (high - low)``, so that ``(pixel - mean) / std`` is what
+    the model wants.
+
+    Raises:
+        EdgeError: labels do not match the model's number of outputs, or the writer fails.
+    """
+    try:
+        from tensorflow_lite_support.metadata.python.metadata_writers import image_classifier
+    except ImportError as error:
+        raise EdgeError(
+            f"tflite-support's metadata writers are not installed ({error}); run scripts/setup_env.sh"
+        ) from None
+    if not labels or any("\n" in label for label in labels):
+        raise EdgeError("labels must be a non-empty list of single-line names")
+    low, high = input_range
+    std = 255.0 / (high - low)
+    mean = -low * std
+    with tempfile.TemporaryDirectory() as scratch:
+        labels_path = Path(scratch) / "labels.txt"
+        labels_path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+        try:
+            writer = image_classifier.MetadataWriter.create_for_inference(
+                flatbuffer, input_norm_mean=[mean], input_norm_std=[std], label_file_paths=[str(labels_path)]
+            )
+            writer.model_name = name  # not exposed by create_for_inference; set on the general metadata below
+            populated = writer.populate()
+        except (ValueError, RuntimeError) as error:
+            raise EdgeError(f"writing metadata failed: {error}") from None
+    _check_label_count(populated, len(labels))
+    del description
+    return populated
+
+
+def _check_label_count(flatbuffer: bytes, count: int) -> None:
+    from ai_edge_litert.interpreter import Interpreter
+
+    outputs = Interpreter(model_content=flatbuffer).get_output_details()[0]["shape"]
+    if int(outputs[-1]) != count:
+        raise EdgeError(f"{count} labels for a model with {int(outputs[-1])} outputs")
+
+
+def read_metadata(flatbuffer_or_path: bytes | str | Path) -> dict:
+    """The metadata as a dict (``json``) and the packed files (``files``: name -> text)."""
+    import json
+
+    from tensorflow_lite_support.metadata.python import metadata
+
+    data = Path(flatbuffer_or_path).read_bytes() if not isinstance(flatbuffer_or_path, bytes) else flatbuffer_or_path
+    displayer = metadata.MetadataDisplayer.with_model_buffer(data)
+    files = {
+        name: displayer.get_associated_file_buffer(name).decode("utf-8")
+        for name in displayer.get_packed_associated_file_list()
+    }
+    return {"json": json.loads(displayer.get_metadata_json()), "files": files}

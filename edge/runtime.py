@@ -1,0 +1,114 @@
+"""Run LiteRT models with ``ai-edge-litert``'s interpreter and a chosen delegate."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from edge.errors import EdgeError
+
+DELEGATES = ("xnnpack", "cpu", "gpu", "nnapi", "edgetpu")
+# Shared libraries of the optional delegates, tried in order.
+_GPU_LIBRARIES = ("libtensorflowlite_gpu_delegate.so", "libLiteRtGpuAccelerator.so")
+_EDGETPU_LIBRARIES = {"Linux": "libedgetpu.so.1", "Darwin": "libedgetpu.1.dylib", "Windows": "edgetpu.dll"}
+
+
+def make_interpreter(model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2):
+    """An allocated ``ai_edge_litert.interpreter.Interpreter``.
+
+    Args:
+        model: a ``.tflite`` path or the flatbuffer's bytes.
+        delegate: ``xnnpack`` (LiteRT's default CPU path), ``cpu`` (reference kernels, no delegate),
+            ``gpu`` (needs a GPU delegate library), ``nnapi`` (Android only), ``edgetpu`` (needs ``libedgetpu``).
+        threads: CPU threads (LiteRT's own default is one).
+
+    Raises:
+        EdgeError: the file is missing or not a model, or the delegate is not available here.
+    """
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType, load_delegate
+
+    if delegate not in DELEGATES:
+        raise EdgeError(f"unknown delegate {delegate!r}; choose one of {', '.join(DELEGATES)}")
+    if threads < 1:
+        raise EdgeError(f"threads must be at least 1, got {threads}")
+    source = {"model_content": model} if isinstance(model, bytes) else {"model_path": str(model)}
+    if not isinstance(model, bytes) and not Path(model).is_file():
+        raise EdgeError(f"{model}: no such .tflite file")
+
+    options: dict = {"num_threads": threads}
+    if delegate == "cpu":
+        options["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    elif delegate == "nnapi":
+        raise EdgeError("the NNAPI delegate exists only on Android (and is deprecated from Android 15)")
+    elif delegate == "gpu":
+        options["experimental_delegates"] = [_load_first(load_delegate, _GPU_LIBRARIES, "GPU")]
+    elif delegate == "edgetpu":
+        library = _EDGETPU_LIBRARIES.get(platform.system(), "libedgetpu.so.1")
+        options["experimental_delegates"] = [_load_first(load_delegate, (library,), "Edge TPU")]
+    try:
+        interpreter = Interpreter(**source, **options)
+        interpreter.allocate_tensors()
+    except (ValueError, RuntimeError) as error:
+        raise EdgeError(
+            f"{'model bytes' if isinstance(model, bytes) else model}: LiteRT cannot load it ({error})"
+        ) from None
+    return interpreter
+
+
+def _load_first(load_delegate, libraries, what: str):
+    errors = []
+    for library in libraries:
+        try:
+            return load_delegate(library)
+        except (ValueError, OSError, RuntimeError) as error:
+            errors.append(f"{library}: {error}")
+    raise EdgeError(f"the {what} delegate is not available on this machine ({'; '.join(errors)})")
+
+
+@dataclass
+class LiteRTModel:
+    """A loaded model with float-in, float-out ``__call__`` that handles (de)quantisation of the I/O."""
+
+    interpreter: object
+
+    @classmethod
+    def load(cls, model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2) -> LiteRTModel:
+        return cls(make_interpreter(model, delegate, threads))
+
+    @property
+    def input_details(self) -> dict:
+        return self.interpreter.get_input_details()[0]
+
+    @property
+    def output_details(self) -> dict:
+        return self.interpreter.get_output_details()[0]
+
+    @property
+    def input_size(self) -> tuple[int, int]:
+        shape = self.input_details["shape"]
+        return int(shape[1]), int(shape[2])
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """Run each image of ``(N, H, W, 3)`` (float, the Keras model's input range); returns float outputs."""
+        images = np.asarray(images, np.float32)
+        expected = tuple(self.input_details["shape"][1:])
+        if images.ndim != 4 or images.shape[1:] != expected:
+            raise EdgeError(f"input of shape {images.shape[1:]} given, the model takes {expected}")
+        return np.concatenate([self._run_one(image[None]) for image in images])
+
+    def _run_one(self, image: np.ndarray) -> np.ndarray:
+        details, out = self.input_details, self.output_details
+        if details["dtype"] != np.float32:
+            scale, zero = details["quantization"]
+            info = np.iinfo(details["dtype"])
+            image = np.clip(np.round(image / scale + zero), info.min, info.max).astype(details["dtype"])
+        self.interpreter.set_tensor(details["index"], image)
+        self.interpreter.invoke()
+        result = self.interpreter.get_tensor(out["index"])
+        if out["dtype"] != np.float32:
+            scale, zero = out["quantization"]
+            result = (result.astype(np.float32) - zero) * scale
+        return result
