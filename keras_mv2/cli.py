@@ -56,7 +56,9 @@ def _export(args) -> int:
         print(f"calibration: {representative.source}")
     labels = None
     if args.labels:
-        labels = [line.strip() for line in open(args.labels, encoding="utf-8") if line.strip()]
+        from pathlib import Path
+
+        labels = [line.strip() for line in Path(args.labels).read_text("utf-8").splitlines() if line.strip()]
     result = export_classifier(
         model, args.output, args.quantization, args.io_type, representative, labels,
         check_edgetpu_rules=args.target == "edgetpu",
