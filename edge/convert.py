@@ -24,7 +24,7 @@ class Conversion:
     flatbuffer: bytes
     quantization: str
     io_type: str
-    input_size: tuple[int, int]
+    input_size: tuple[int, int] | None
     calibration: str | None = None  # where the representative images came from
 
     def save(self, path: str | Path) -> Path:
@@ -38,7 +38,7 @@ def static_batch_model(model: keras.Model) -> keras.Model:
         EdgeError: the model's height or width is not fixed.
     """
     shape = tuple(model.inputs[0].shape)
-    if len(shape) != 4 or None in shape[1:]:
+    if None in shape[1:]:
         raise EdgeError(f"model input shape {shape} is not static: build it with a fixed input_shape=(H, W, 3)")
     if shape[0] == 1:
         return model
@@ -75,7 +75,7 @@ def convert(
     if io_type != "float32" and quantization != "int8":
         raise EdgeError(f"io_type={io_type} needs quantization='int8' (integer input and output)")
     model = static_batch_model(model)
-    size = tuple(model.inputs[0].shape[1:3])
+    size = tuple(model.inputs[0].shape[1:3]) if len(model.inputs[0].shape) == 4 else None
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
@@ -86,6 +86,8 @@ def convert(
     elif quantization == "dynamic":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     elif quantization in ("int8", "int16x8"):
+        if representative is None and size is None:
+            raise EdgeError("give representative data: generated images need an image-shaped (B, H, W, 3) input")
         representative = representative or generated(size)
         calibration = representative.source
         converter.optimizations = [tf.lite.Optimize.DEFAULT]

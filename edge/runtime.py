@@ -94,7 +94,7 @@ class LiteRTModel:
     def __call__(self, images: np.ndarray) -> np.ndarray:
         """Run each image of ``(N, H, W, 3)`` (float, the Keras model's input range); returns float outputs."""
         images = np.asarray(images, np.float32)
-        expected = tuple(self.input_details["shape"][1:])
+        expected = tuple(int(d) for d in self.input_details["shape"][1:])
         if images.ndim != 4 or images.shape[1:] != expected:
             raise EdgeError(f"input of shape {images.shape[1:]} given, the model takes {expected}")
         return np.concatenate([self._run_one(image[None]) for image in images])

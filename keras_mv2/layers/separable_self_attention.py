@@ -30,9 +30,10 @@ class SeparableSelfAttention(keras.layers.Layer):
     convolutions, which TFLite lowers to CONV_2D.
 
     The softmax's normalisation is applied to the context vector rather than to every score,
-    :math:`c_v = \sum_i e_i K(i) / \sum_i e_i` with :math:`e_i = \exp(q_i - \max q)`: the same value,
-    ``d`` divisions instead of ``k``, and no softmax over a non-last axis (which TFLite brackets with
-    two transposes and which int8 quantises with a fixed 1/256 step).
+    :math:`c_v = \operatorname{mean}_i(e_i K(i)) / \operatorname{mean}_i(e_i)` with
+    :math:`e_i = \exp(q_i - \max q)`: the same value,
+    ``d`` multiplications instead of ``k`` divisions, and no softmax over a non-last axis (which TFLite
+    brackets with two transposes and which int8 quantises with a fixed 1/256 step).
     """
 
     def __init__(self, **kwargs):
@@ -57,10 +58,19 @@ class SeparableSelfAttention(keras.layers.Layer):
     def call(self, inputs):
         x = inputs if len(inputs.shape) == 4 else ops.expand_dims(inputs, 2)
         d = self.embed_dim
-        qkv = self.qkv_proj(x)
-        query, key, value = ops.split(qkv, [1, 1 + d], axis=-1)
+        # One weight tensor (ml-cvnets' layout) applied as three convolutions: each output then gets its own
+        # quantisation range (a shared one leaves the single query channel a few int8 steps), and no uneven
+        # SPLIT_V, which the Edge TPU lacks, is needed.
+        kernel, bias = self.qkv_proj.kernel, self.qkv_proj.bias
+        query, key, value = (
+            ops.conv(x, kernel[..., start:stop]) + bias[start:stop]
+            for start, stop in ((0, 1), (1, 1 + d), (1 + d, 1 + 2 * d))
+        )
         scores = ops.exp(query - ops.max(query, axis=1, keepdims=True))
-        context = ops.sum(key * scores, axis=1, keepdims=True) / ops.sum(scores, axis=1, keepdims=True)
+        # Means, not sums: the ratio is the same, and TFLite quantises SUM with its input's scale, which
+        # clips a sum over many tokens. 1/x as rsqrt(x)^2: no DIV in int16 TFLite nor on the Edge TPU.
+        inverse_norm = ops.rsqrt(ops.mean(scores, axis=1, keepdims=True))
+        context = ops.mean(key * scores, axis=1, keepdims=True) * (inverse_norm * inverse_norm)
         outputs = self.out_proj(ops.relu(value) * context)
         return outputs if len(inputs.shape) == 4 else ops.squeeze(outputs, 2)
 
