@@ -194,12 +194,12 @@ def test_bad_inputs(tmp_path, logits_model):
     (tmp_path / "mixed" / "b.jpg").write_text("a text file with an image suffix")
     with pytest.raises(EdgeError, match=r"b\.jpg: not a readable image"):
         from_folder(tmp_path / "mixed", (256, 256))
-    with pytest.raises(EdgeError, match="no such .tflite"):
+    with pytest.raises(EdgeError, match=r"no such \.tflite"):
         make_interpreter(tmp_path / "missing.tflite")
     runner = LiteRTModel.load(convert(small_cnn()).flatbuffer)
     with pytest.raises(EdgeError, match=r"the model takes \(64, 64, 3\)"):
         runner(np.zeros((1, 32, 32, 3)))
-    with pytest.raises(EdgeError, match="must end in .tflite"):
+    with pytest.raises(EdgeError, match=r"must end in \.tflite"):
         export_classifier(logits_model, tmp_path / "model.bin")
     assert not list(tmp_path.glob("*.tflite")) and not list(tmp_path.glob(".*tmp"))
 
