@@ -122,6 +122,24 @@ def _classify(args) -> int:
     return 0
 
 
+def _benchmark(args) -> int:
+    import numpy as np
+
+    from edge.benchmark_suite import run_benchmark
+
+    extra = None
+    if args.images_npz:
+        with np.load(args.images_npz) as data:
+            extra = data["image_nchw_uint8"].transpose(0, 2, 3, 1).astype("float32")
+    run_benchmark(
+        args.output_dir, args.alpha, args.size, args.weights, tuple(args.threads),
+        include_int8=not args.no_int8, compare_kimm=args.compare_kimm, extra_images=extra,
+        attention=not args.no_attention,
+    )  # fmt: skip
+    print(f"wrote {args.output_dir}/benchmark.json and the charts beside it")
+    return 0
+
+
 def _add_model_arguments(parser) -> None:
     parser.add_argument("--model", help="a saved .keras classifier (instead of --alpha/--weights)")
     parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
@@ -168,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--threads", type=int, default=2)
     classify.add_argument("--top", type=int, default=5)
     classify.set_defaults(func=_classify)
+
+    bench = commands.add_parser("benchmark", help="LiteRT latency vs the machine's GEMM rate; attention scaling")
+    bench.add_argument("--output-dir", default="artifacts/benchmark")
+    bench.add_argument("--alpha", type=float, default=1.0)
+    bench.add_argument("--size", type=int, default=256)
+    bench.add_argument("--weights", default=None, help="weights with input-dependent outputs (int8 fidelity)")
+    bench.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    bench.add_argument("--images-npz", help="extra test images: an .npz with image_nchw_uint8 (Apple's fixtures)")
+    bench.add_argument("--compare-kimm", action="store_true", help="also time kimm's MobileViTv2 (needs kimm)")
+    bench.add_argument("--no-int8", action="store_true")
+    bench.add_argument("--no-attention", action="store_true")
+    bench.set_defaults(func=_benchmark)
     return parser
 
 

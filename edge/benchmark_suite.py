@@ -1,0 +1,84 @@
+"""``mv2 benchmark``: MobileViTv2 in LiteRT against the machine's limit, int8 fidelity, attention scaling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from edge.benchmark import attention_scaling, benchmark_models, plot_attention, plot_models, write_json
+from edge.convert import convert
+from edge.fidelity import compare_outputs
+from edge.representative import RepresentativeData
+from edge.runtime import LiteRTModel
+
+
+def run_benchmark(
+    output_dir: str | Path,
+    alpha: float = 1.0,
+    size: int = 256,
+    weights: str | None = None,
+    thread_counts: tuple[int, ...] = (1, 2),
+    include_int8: bool = True,
+    compare_kimm: bool = False,
+    extra_images: np.ndarray | None = None,
+    attention: bool = True,
+    progress=print,
+) -> dict:
+    """Run the benchmarks and write ``benchmark.json``, ``latency.png`` (and ``attention.png``) to ``output_dir``."""
+    from edge.export import verification_images
+    from keras_mv2.applications import MobileViTv2
+
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model = MobileViTv2(alpha, weights=weights, input_shape=(size, size, 3), classifier_activation=None)
+    photos = verification_images((size, size))
+    images = photos if extra_images is None else np.concatenate([photos, extra_images])
+    models = {f"keras_mv2 {alpha} fp32": convert(model).flatbuffer}
+    report: dict = {"alpha": alpha, "size": size, "weights": weights or "random initialisation"}
+    if include_int8:
+        calibration = RepresentativeData(images, f"{len(images)} real images (bundled photos + given)")
+        int8 = convert(model, "int8", "uint8", calibration).flatbuffer
+        models[f"keras_mv2 {alpha} int8"] = int8
+        reference = LiteRTModel.load(models[f"keras_mv2 {alpha} fp32"])(images)
+        fidelity = compare_outputs(reference, LiteRTModel.load(int8)(images))
+        report["int8_vs_fp32"] = {"images": "bundled photos" + ("" if extra_images is None else " + given images")}
+        report["int8_vs_fp32"].update(fidelity.as_dict())
+        progress(f"int8 vs fp32 (LiteRT): {fidelity.summary()}")
+    if compare_kimm:
+        models[f"kimm {alpha} fp32"] = convert(_kimm_model(alpha, size)).flatbuffer
+    report.update(benchmark_models(models, thread_counts, progress=progress))
+    by_name = {(r["name"], r["threads"]): r for r in report["models"]}
+    ratios = {}
+    for threads in thread_counts:
+        ours = by_name[(f"keras_mv2 {alpha} fp32", threads)]["median_ms"]
+        if compare_kimm:
+            ratios[f"kimm_over_ours_fp32_{threads}thr"] = by_name[(f"kimm {alpha} fp32", threads)]["median_ms"] / ours
+        if include_int8:
+            ratios[f"fp32_over_int8_{threads}thr"] = ours / by_name[(f"keras_mv2 {alpha} int8", threads)]["median_ms"]
+    report["speed_ratios"] = ratios
+    for name, value in ratios.items():
+        progress(f"{name}: {value:.2f}x")
+    plot_models(report, output_dir / "latency.png")
+    if attention:
+        report["attention_scaling"] = attention_scaling(threads=1, progress=progress)
+        plot_attention(report["attention_scaling"], output_dir / "attention.png")
+        scaling = report["attention_scaling"]
+        if "separable_growth_vs_linear" in scaling:
+            progress(
+                f"separable attention 1024 -> 16384 tokens: {scaling['separable_growth_1024_to_16384']:.1f}x time "
+                f"for 16x tokens = {scaling['separable_growth_vs_linear']:.2f}x linear"
+            )
+    write_json(report, output_dir / "benchmark.json")
+    return report
+
+
+def _kimm_model(alpha: float, size: int):
+    """kimm's MobileViTv2 (the peer port) with random weights; kimm is installed only for benchmarks."""
+    try:
+        import kimm
+    except ImportError:
+        raise RuntimeError("kimm is not installed: scripts/benchmark.sh installs it for the benchmark") from None
+    name = {0.5: "W050", 0.75: "W075", 1.0: "W100", 1.25: "W125", 1.5: "W150", 1.75: "W175", 2.0: "W200"}[alpha]
+    constructor = getattr(kimm.models, f"MobileViTV2{name}")
+    return constructor(weights=None, input_shape=(size, size, 3))
