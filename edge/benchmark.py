@@ -150,9 +150,7 @@ def attention_scaling(
     rows = []
     for count in tokens:
         row = {"tokens": count, "separable_ms": _attention_latency("separable", count, width, heads, threads)}
-        row["mha_ms"] = (
-            _attention_latency("mha", count, width, heads, threads) if count <= mha_max_tokens else None
-        )
+        row["mha_ms"] = _attention_latency("mha", count, width, heads, threads) if count <= mha_max_tokens else None
         rows.append(row)
         mha = f"{row['mha_ms']:.3f} ms" if row["mha_ms"] is not None else "not run (memory)"
         progress(f"{count:6d} tokens: separable {row['separable_ms']:.3f} ms, multi-head {mha}")
