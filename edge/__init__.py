@@ -7,7 +7,7 @@ Each step is usable alone from Python; ``mv2 export`` / ``mv2 classify`` / ``mv2
 from edge.convert import QUANTIZATIONS, Conversion, convert, static_batch_model, write_atomically
 from edge.edgetpu import EdgeTPUReport, check_edgetpu, compile_for_edgetpu
 from edge.errors import EdgeError
-from edge.fidelity import FidelityReport, compare_outputs, fidelity, per_layer_errors
+from edge.fidelity import FidelityReport, compare_outputs, fidelity, input_noise_sensitivity, per_layer_errors
 from edge.representative import RepresentativeData, from_folder, generated
 from edge.runtime import DELEGATES, LiteRTModel, make_interpreter
 
@@ -27,6 +27,7 @@ __all__ = [
     "fidelity",
     "from_folder",
     "generated",
+    "input_noise_sensitivity",
     "make_interpreter",
     "per_layer_errors",
     "static_batch_model",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.convert import converter_chatter_hidden
 from edge.runtime import make_interpreter
 
 # Operators whose multiply-accumulates are counted (as the paper's GMACs do): convolutions and dense.
@@ -85,8 +86,8 @@ def gemm_flatbuffer(rows: int = 256, depth: int = 1024, columns: int = 1024) -> 
 
     inputs = keras.Input((depth,), batch_size=rows)
     model = keras.Model(inputs, keras.layers.Dense(columns, use_bias=False)(inputs))
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    return converter.convert()
+    with converter_chatter_hidden():
+        return tf.lite.TFLiteConverter.from_keras_model(model).convert()
 
 
 def machine_gemm_rate(threads: int, rows: int = 256, depth: int = 1024, columns: int = 1024) -> float:
@@ -139,13 +140,13 @@ def attention_scaling(
     width: int = 128,
     heads: int = 4,
     threads: int = 1,
-    mha_max_tokens: int = 4096,
+    mha_max_tokens: int = 16384,
     progress=print,
 ) -> dict:
     """LiteRT latency of one separable self-attention unit vs multi-head attention of the same width.
 
     Multi-head attention materialises a tokens x tokens matrix per head (16384 tokens: 1 GiB per head
-    in fp32), so it is measured up to ``mha_max_tokens``.
+    in fp32); lower ``mha_max_tokens`` on a machine with less memory.
     """
     rows = []
     for count in tokens:
@@ -177,7 +178,9 @@ def _attention_latency(kind: str, tokens: int, width: int, heads: int, threads: 
         outputs = keras.layers.MultiHeadAttention(heads, width // heads)(inputs, inputs)
     converter = tf.lite.TFLiteConverter.from_keras_model(keras.Model(inputs, outputs))
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-    interpreter = make_interpreter(converter.convert(), "xnnpack", threads)
+    with converter_chatter_hidden():
+        flatbuffer = converter.convert()
+    interpreter = make_interpreter(flatbuffer, "xnnpack", threads)
     return time_invoke(interpreter, warmup=3, runs=15, min_seconds=0.5).median_ms
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from edge.benchmark import attention_scaling, benchmark_models, plot_attention, plot_models, write_json
 from edge.convert import convert
-from edge.fidelity import compare_outputs
+from edge.fidelity import compare_outputs, input_noise_sensitivity
 from edge.representative import RepresentativeData
 from edge.runtime import LiteRTModel
 
@@ -40,11 +40,16 @@ def run_benchmark(
         calibration = RepresentativeData(images, f"{len(images)} real images (bundled photos + given)")
         int8 = convert(model, "int8", "uint8", calibration).flatbuffer
         models[f"keras_mv2 {alpha} int8"] = int8
-        reference = LiteRTModel.load(models[f"keras_mv2 {alpha} fp32"])(images)
-        fidelity = compare_outputs(reference, LiteRTModel.load(int8)(images))
-        report["int8_vs_fp32"] = {"images": "bundled photos" + ("" if extra_images is None else " + given images")}
+        float_model = LiteRTModel.load(models[f"keras_mv2 {alpha} fp32"])
+        fidelity = compare_outputs(float_model(images), LiteRTModel.load(int8)(images))
+        report["int8_vs_fp32"] = {"image_set": "bundled photos" + ("" if extra_images is None else " + given images")}
         report["int8_vs_fp32"].update(fidelity.as_dict())
         progress(f"int8 vs fp32 (LiteRT): {fidelity.summary()}")
+        # The same comparison for fp32 against itself on inputs with sub-grey-level noise: what these
+        # weights allow any 8-bit pipeline at best.
+        floor = input_noise_sensitivity(float_model, images, sigma=0.5)
+        report["fp32_vs_fp32_with_input_noise_0.5"] = floor.as_dict()
+        progress(f"fp32 vs fp32 on inputs + N(0, 0.5 grey levels) noise: {floor.summary()}")
     if compare_kimm:
         models[f"kimm {alpha} fp32"] = convert(_kimm_model(alpha, size)).flatbuffer
     report.update(benchmark_models(models, thread_counts, progress=progress))

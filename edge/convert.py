@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +106,8 @@ def convert(
                 tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
             ]
     try:
-        flatbuffer = converter.convert()
+        with converter_chatter_hidden():
+            flatbuffer = converter.convert()
     except Exception as error:  # the converter raises ConverterError and others, with the MLIR diagnostics
         text = str(error)
         if "Flex" in text or "select" in text.lower() or "not supported" in text or "failed to legalize" in text:
@@ -112,6 +117,28 @@ def convert(
             ) from None
         raise EdgeError(f"TFLite conversion failed:\n{_first_lines(text)}") from None
     return Conversion(flatbuffer, quantization, io_type, size, calibration)
+
+
+@contextlib.contextmanager
+def converter_chatter_hidden() -> Iterator[None]:
+    """Hide what the converter prints while it works (saved-model paths, MLIR warnings on file descriptor 2).
+
+    Its errors still surface: they are raised as exceptions, whose text carries the diagnostics.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink:
+        try:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            with contextlib.redirect_stdout(io.StringIO()):
+                yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for descriptor in saved:
+                os.close(descriptor)
 
 
 def _input_scale(model: keras.Model) -> float:

@@ -60,6 +60,18 @@ def fidelity(keras_model: keras.Model, litert_model, images: np.ndarray) -> Fide
     return compare_outputs(reference, litert_model(images))
 
 
+def input_noise_sensitivity(run, images: np.ndarray, sigma: float = 0.5, seed: int = 0) -> FidelityReport:
+    """How far ``run``'s outputs move when ``images`` (in [0, 255]) get Gaussian noise of ``sigma`` grey levels.
+
+    With ``sigma`` below one uint8 step this is a floor for any quantised copy of the same weights: if
+    float32 itself changes its top-1 under noise that an 8-bit camera already has, no int8 graph can agree
+    with it more closely.
+    """
+    images = np.asarray(images, np.float32)
+    noisy = np.clip(images + np.random.default_rng(seed).normal(0, sigma, images.shape), 0, 255)
+    return compare_outputs(run(images), run(noisy.astype(np.float32)))
+
+
 def per_layer_errors(keras_model: keras.Model, representative, quantization: str = "int8") -> list[dict]:
     """Per-tensor quantisation error from TFLite's ``QuantizationDebugger``, worst first.
 
@@ -68,7 +80,7 @@ def per_layer_errors(keras_model: keras.Model, representative, quantization: str
     """
     import tensorflow as tf
 
-    from edge.convert import _input_scale, static_batch_model
+    from edge.convert import _input_scale, converter_chatter_hidden, static_batch_model
 
     model = static_batch_model(keras_model)
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
@@ -80,10 +92,11 @@ def per_layer_errors(keras_model: keras.Model, representative, quantization: str
         ]
     else:
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    debugger = tf.lite.experimental.QuantizationDebugger(
-        converter=converter, debug_dataset=representative.dataset(np.float32, _input_scale(model))
-    )
-    debugger.run()
+    with converter_chatter_hidden():
+        debugger = tf.lite.experimental.QuantizationDebugger(
+            converter=converter, debug_dataset=representative.dataset(np.float32, _input_scale(model))
+        )
+        debugger.run()
     buffer = io.StringIO()
     debugger.layer_statistics_dump(buffer)
     rows = []

@@ -12,7 +12,17 @@ import pytest
 import tensorflow as tf
 from conftest import ROOT, SAMPLES, checkpoint, reference_io
 
-from edge import EdgeError, LiteRTModel, check_edgetpu, convert, fidelity, from_folder, generated, make_interpreter
+from edge import (
+    EdgeError,
+    LiteRTModel,
+    check_edgetpu,
+    convert,
+    fidelity,
+    from_folder,
+    generated,
+    input_noise_sensitivity,
+    make_interpreter,
+)
 from edge.export import export_classifier, verification_images
 from edge.metadata import imagenet_labels, read_metadata
 from keras_mv2.applications import MobileViTv2, eval_transform
@@ -225,3 +235,19 @@ def test_cli_export_and_classify(tmp_path):
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
     )  # fmt: skip
     assert missing.returncode == 2 and "no such .tflite file" in missing.stderr
+
+
+def test_input_noise_sensitivity_separates_stable_from_chaotic_functions():
+    images = np.random.default_rng(1).uniform(0, 255, (6, 8, 8, 3)).astype(np.float32)
+    weights = np.random.default_rng(2).normal(size=(192, 10))
+
+    def smooth(batch):  # a linear classifier: sub-grey-level noise barely moves it
+        return batch.reshape(len(batch), -1) @ weights
+
+    def chaotic(batch):  # outputs that depend on the input's exact low-order digits
+        return np.sin(1e4 * batch.reshape(len(batch), -1)) @ weights
+
+    stable = input_noise_sensitivity(smooth, images, sigma=0.5)
+    unstable = input_noise_sensitivity(chaotic, images, sigma=0.5)
+    assert stable.min_cosine > 0.999 and stable.top1_agreement == 1.0
+    assert unstable.mean_cosine < 0.5
