@@ -27,6 +27,7 @@ TEST = [
     "ruff==0.17.5",
     "torch==2.13.0",  # the Keras PyTorch backend in tests, and Hugging Face's reference model
     "transformers==5.23.0",
+    "playwright==1.65.2",  # drives Debian's Chromium in the web demo test (no browser download)
 ]
 
 setup(
@@ -37,7 +38,11 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["keras_mv2", "keras_mv2.*", "edge", "edge.*"]),
-    package_data={"keras_mv2.applications": ["imagenet_classes.tsv"], "keras_mv2": ["samples/*.jpg", "samples/*.md"]},
+    package_data={
+        "keras_mv2.applications": ["imagenet_classes.tsv"],
+        "keras_mv2": ["samples/*.jpg", "samples/*.md"],
+        "edge": ["web_demo/*.html", "web_demo/*.js", "web_demo/*.css", "web_demo/*.json", "web_demo/*.md"],
+    },
     install_requires=CORE,
     extras_require={"edge": EDGE, "test": EDGE + TEST},
     entry_points={"console_scripts": ["mv2=keras_mv2.cli:main"]},

@@ -140,6 +140,13 @@ def _benchmark(args) -> int:
     return 0
 
 
+def _serve_demo(args) -> int:
+    from edge.serve import serve_demo
+
+    serve_demo(args.model_file, args.host, args.port)
+    return 0
+
+
 def _add_model_arguments(parser) -> None:
     parser.add_argument("--model", help="a saved .keras classifier (instead of --alpha/--weights)")
     parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
@@ -186,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--threads", type=int, default=2)
     classify.add_argument("--top", type=int, default=5)
     classify.set_defaults(func=_classify)
+
+    serve = commands.add_parser("serve-demo", help="serve the web camera demo for an exported .tflite on localhost")
+    serve.add_argument("model_file", help="a .tflite classifier with metadata (from `mv2 export`)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (browsers allow cameras on localhost)")
+    serve.set_defaults(func=_serve_demo)
 
     bench = commands.add_parser("benchmark", help="LiteRT latency vs the machine's GEMM rate; attention scaling")
     bench.add_argument("--output-dir", default="artifacts/benchmark")

@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
 # Create or reuse the virtual environment .venv at the repository root and install what the project
-# needs: the Debian packages listed in requirements-apt.txt, then this package with the given extras.
-# Usage: scripts/setup_env.sh [EXTRAS]   (e.g. "test"); re-running is fast when nothing changed.
+# needs: the Debian packages listed in requirements-apt*.txt, then this package with the given extras.
+# Usage: scripts/setup_env.sh [edge|web|test]   re-running is fast when nothing changed.
+#   edge: LiteRT, MediaPipe, metadata writers; web: edge + the web demo (Node.js, Chromium, npm packages);
+#   test: everything the test suite needs (web + pytest, torch, transformers, playwright).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-extras="${1:-}"
+case "${1:-}" in
+  "") extras=""; web=0 ;;
+  edge) extras="edge"; web=0 ;;
+  web) extras="edge"; web=1 ;;
+  test) extras="test"; web=1 ;;
+  *) echo "setup_env.sh: unknown option '$1' (use edge, web or test)" >&2; exit 2 ;;
+esac
 
-mapfile -t apt_packages < <(grep -vE '^\s*(#|$)' requirements-apt.txt || true)
+apt_lists=(requirements-apt.txt)
+[ "$web" -eq 0 ] || apt_lists+=(requirements-apt-web.txt)
+mapfile -t apt_packages < <(cat "${apt_lists[@]}" | grep -vE '^\s*(#|$)' || true)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# Debian's nodejs comes without npm (NodeSource's bundles it): ask for Debian's npm only when none is there.
+if [ "$web" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -44,4 +58,14 @@ if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
   # Fail here, not later, if the install did not work.
   .venv/bin/python -c "import keras_mv2" >/dev/null 2>&1 || .venv/bin/python -c "import keras_mv2"
   echo "$stamp" > "$stamp_file"
+fi
+
+if [ "$web" -eq 1 ]; then  # the web demo's pinned npm packages (MediaPipe Tasks and its wasm), from the lock file
+  web_stamp="$(sha256sum edge/web_demo/package-lock.json | cut -d' ' -f1)"
+  web_stamp_file="edge/web_demo/node_modules/.keras_mv2-installed"
+  if [ "$(cat "$web_stamp_file" 2>/dev/null)" != "$web_stamp" ]; then
+    echo "Installing the web demo's npm packages"
+    npm ci --prefix edge/web_demo --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$web_stamp" > "$web_stamp_file"
+  fi
 fi

@@ -1,0 +1,139 @@
+"""``mv2 serve-demo``: the web camera demo (``edge/web_demo``) and an exported model, served on localhost.
+
+The page runs the model with MediaPipe Tasks' ``ImageClassifier`` (``@mediapipe/tasks-vision``, pinned in
+``web_demo/package.json`` and installed by ``scripts/setup_env.sh``); its wasm files are served from this
+machine, so the demo needs no CDN. Browsers allow camera access on ``localhost`` without https.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from edge.errors import EdgeError
+
+WEB_DEMO = Path(__file__).resolve().parent / "web_demo"
+TASKS_VISION = WEB_DEMO / "node_modules" / "@mediapipe" / "tasks-vision"
+_PAGE_FILES = {"/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/style.css": "style.css"}
+_TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css"}
+
+
+@dataclass(frozen=True)
+class DemoModel:
+    """The model file the page loads, with what the page shows about it."""
+
+    data: bytes
+    info: dict
+
+
+def load_demo_model(path: str | Path) -> DemoModel:
+    """Read a ``.tflite`` classifier and check that it carries the labels MediaPipe needs.
+
+    Raises:
+        EdgeError: no such file, not a LiteRT model, or no image-classifier metadata.
+    """
+    from edge.metadata import read_metadata
+    from edge.runtime import LiteRTModel
+
+    path = Path(path)
+    if not path.is_file():
+        raise EdgeError(f"{path}: no such .tflite file (export one with `mv2 export {path.name}`)")
+    data = path.read_bytes()
+    runner = LiteRTModel.load(data)  # raises EdgeError for a file that is not a model
+    try:
+        labels = read_metadata(data)["files"]
+    except (ValueError, RuntimeError):
+        labels = {}
+    if not labels:
+        raise EdgeError(f"{path}: no image-classifier metadata with labels; export the model with `mv2 export`")
+    classes = int(runner.output_details["shape"][-1])
+    info = {"name": path.name, "input_size": list(runner.input_size), "classes": classes, "size_bytes": len(data)}
+    return DemoModel(data, info)
+
+
+def check_web_assets() -> None:
+    """Fail early, with the fix, when MediaPipe's web package has not been installed."""
+    if not (TASKS_VISION / "vision_bundle.mjs").is_file() or not (TASKS_VISION / "wasm").is_dir():
+        raise EdgeError(
+            f"{TASKS_VISION} is missing: install the web demo's pinned packages with "
+            "`bash scripts/setup_env.sh web` (or `npm ci --prefix edge/web_demo`)"
+        )
+
+
+class _DemoHandler(BaseHTTPRequestHandler):
+    server_version = "keras-mv2-demo"
+
+    def __init__(self, *args, model: DemoModel, quiet: bool, **kwargs):
+        self.model = model
+        self.quiet = quiet
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # the name http.server calls
+        route = self.path.split("?", 1)[0]
+        if route in _PAGE_FILES:
+            self._send_file(WEB_DEMO / _PAGE_FILES[route])
+        elif route == "/model.tflite":
+            self._send(self.model.data, "application/octet-stream")
+        elif route == "/model-info.json":
+            self._send(json.dumps(self.model.info).encode(), "application/json")
+        elif route.startswith("/vendor/tasks-vision/"):
+            relative = route.removeprefix("/vendor/tasks-vision/")
+            target = (TASKS_VISION / relative).resolve()
+            if TASKS_VISION.resolve() in target.parents and target.is_file():  # never outside the package
+                self._send_file(target)
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _send_file(self, path: Path) -> None:
+        content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self._send(path.read_bytes(), content_type)
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # the signature http.server uses
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_demo_server(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
+    """An HTTP server for the demo page and ``model_path`` (port 0 picks a free port: see ``server_address``)."""
+    check_web_assets()
+    model = load_demo_model(model_path)
+    handler = partial(_DemoHandler, model=model, quiet=quiet)
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise EdgeError(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from None
+
+
+def serve_demo(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    server = make_demo_server(model_path, host, port)
+    print(f"MobileViTv2 camera demo: http://{host}:{server.server_address[1]}/  (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def serve_in_background(model_path: str | Path, host: str = "127.0.0.1", port: int = 0):
+    """Start the server on a thread; returns ``(server, url)``. Call ``server.shutdown()`` to stop it."""
+    server = make_demo_server(model_path, host, port, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_address[1]}/"
