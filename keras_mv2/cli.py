@@ -67,6 +67,11 @@ def _export(args) -> int:
     print(f"fidelity vs Keras: {result.fidelity.summary()}")
     for note in result.notes:
         print(f"note: {note}")
+    if args.app_assets:
+        from edge.app_assets import write_app_assets
+
+        properties = write_app_assets(result.path, args.app_assets, args.quantization)
+        print(f"app assets: {properties} (+ the model and labels.txt beside it)")
     if args.debug_layers:
         rows = per_layer_errors(model, representative or generated(size), args.quantization)
         write_csv(rows, args.debug_layers)
@@ -184,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--labels", help="labels file, one per line (default: ImageNet for 1000 classes)")
     export.add_argument("--target", choices=["cpu", "edgetpu"], default="cpu", help="edgetpu: check its rules, compile")
     export.add_argument("--debug-layers", metavar="CSV", help="write the per-layer quantisation error here")
+    export.add_argument("--app-assets", metavar="DIR", help="also copy the model, labels.txt and .properties here")
     export.set_defaults(func=_export)
 
     classify = commands.add_parser("classify", help="classify images with a .tflite or .keras model")

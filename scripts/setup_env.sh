@@ -7,16 +7,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+test_tools=0
 case "${1:-}" in
   "") extras=""; web=0 ;;
   edge) extras="edge"; web=0 ;;
   web) extras="edge"; web=1 ;;
-  test) extras="test"; web=1 ;;
+  test) extras="test"; web=1; test_tools=1 ;;
   *) echo "setup_env.sh: unknown option '$1' (use edge, web or test)" >&2; exit 2 ;;
 esac
 
 apt_lists=(requirements-apt.txt)
 [ "$web" -eq 0 ] || apt_lists+=(requirements-apt-web.txt)
+[ "$test_tools" -eq 0 ] || apt_lists+=(requirements-apt-test.txt)
 mapfile -t apt_packages < <(cat "${apt_lists[@]}" | grep -vE '^\s*(#|$)' || true)
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -60,12 +62,15 @@ if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
   echo "$stamp" > "$stamp_file"
 fi
 
-if [ "$web" -eq 1 ]; then  # the web demo's pinned npm packages (MediaPipe Tasks and its wasm), from the lock file
-  web_stamp="$(sha256sum edge/web_demo/package-lock.json | cut -d' ' -f1)"
-  web_stamp_file="edge/web_demo/node_modules/.keras_mv2-installed"
-  if [ "$(cat "$web_stamp_file" 2>/dev/null)" != "$web_stamp" ]; then
-    echo "Installing the web demo's npm packages"
-    npm ci --prefix edge/web_demo --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
-    echo "$web_stamp" > "$web_stamp_file"
+npm_install() {  # npm packages pinned by FOLDER/package-lock.json, reinstalled only when the lock changes
+  local folder="$1" stamp stamp_file
+  stamp="$(sha256sum "$folder/package-lock.json" | cut -d' ' -f1)"
+  stamp_file="$folder/node_modules/.keras_mv2-installed"
+  if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+    echo "Installing npm packages for $folder"
+    npm ci --prefix "$folder" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$stamp" > "$stamp_file"
   fi
-fi
+}
+[ "$web" -eq 0 ] || npm_install edge/web_demo  # MediaPipe Tasks for the web demo, with its wasm
+[ "$test_tools" -eq 0 ] || npm_install android_app/tools  # the Kotlin compiler for android_app/core's tests
