@@ -1,0 +1,197 @@
+package dev.kerasmv2.camera
+
+import android.Manifest
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.net.Uri
+import android.provider.Settings as AndroidSettings
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.camera.core.CameraSelector
+import androidx.camera.core.ImageAnalysis
+import androidx.camera.core.Preview
+import androidx.camera.lifecycle.ProcessCameraProvider
+import androidx.camera.view.PreviewView
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.safeDrawingPadding
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.material3.Button
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.ModalBottomSheet
+import androidx.compose.material3.Slider
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.LocalLifecycleOwner
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.viewinterop.AndroidView
+import androidx.core.content.ContextCompat
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import kotlin.math.roundToInt
+
+@Composable
+fun CameraScreen(model: ClassifierViewModel = viewModel()) {
+    val context = LocalContext.current
+    var granted by remember {
+        mutableStateOf(ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
+    }
+    var asked by remember { mutableStateOf(false) }
+    val launcher = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {
+        granted = it
+        asked = true
+    }
+    if (!granted) {
+        PermissionNeeded(
+            denied = asked,
+            onAsk = { launcher.launch(Manifest.permission.CAMERA) },
+            onOpenSettings = {
+                context.startActivity(
+                    Intent(AndroidSettings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.fromParts("package", context.packageName, null)),
+                )
+            },
+        )
+        return
+    }
+    LiveClassifier(model)
+}
+
+@Composable
+private fun PermissionNeeded(denied: Boolean, onAsk: () -> Unit, onOpenSettings: () -> Unit) {
+    Column(
+        Modifier.fillMaxSize().safeDrawingPadding().padding(24.dp),
+        verticalArrangement = Arrangement.Center,
+        horizontalAlignment = Alignment.CenterHorizontally,
+    ) {
+        Text(
+            if (denied) {
+                "Camera access was denied. The classifier needs the camera; allow it in the app's settings."
+            } else {
+                "MobileViTv2 classifies what the camera sees, on this phone. Allow camera access to start."
+            },
+        )
+        Button(onClick = if (denied) onOpenSettings else onAsk, modifier = Modifier.padding(top = 16.dp)) {
+            Text(if (denied) "Open settings" else "Allow camera")
+        }
+        if (denied) {
+            Button(onClick = onAsk, modifier = Modifier.padding(top = 8.dp)) { Text("Ask again") }
+        }
+    }
+}
+
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+private fun LiveClassifier(model: ClassifierViewModel) {
+    val context = LocalContext.current
+    val lifecycleOwner = LocalLifecycleOwner.current
+    val settings by model.settings.collectAsStateWithLifecycle()
+    val result by model.result.collectAsStateWithLifecycle()
+    val error by model.error.collectAsStateWithLifecycle()
+    var showSettings by remember { mutableStateOf(false) }
+    val previewView = remember { PreviewView(context) }
+
+    // Rebind whenever the settings change; the display rotation is read at bind time, and the analyzer
+    // uprights each frame by its own rotationDegrees, so rotating the phone needs nothing more.
+    DisposableEffect(settings, lifecycleOwner) {
+        val providerFuture = ProcessCameraProvider.getInstance(context)
+        var analysis: ImageAnalysis? = null
+        providerFuture.addListener({
+            val provider = providerFuture.get()
+            val preview = Preview.Builder().build().also { it.surfaceProvider = previewView.surfaceProvider }
+            analysis = ImageAnalysis.Builder()
+                .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
+                .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_RGBA_8888)
+                .build()
+                .also { use -> model.analyzer()?.let { use.setAnalyzer(model.executor, it) } }
+            provider.unbindAll()
+            provider.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+        }, ContextCompat.getMainExecutor(context))
+        onDispose { analysis?.clearAnalyzer() }
+    }
+
+    Box(Modifier.fillMaxSize()) {
+        AndroidView(factory = { previewView }, modifier = Modifier.fillMaxSize())
+        Column(
+            Modifier.safeDrawingPadding().padding(12.dp)
+                .background(Color.Black.copy(alpha = 0.6f), RoundedCornerShape(8.dp)).padding(12.dp),
+        ) {
+            error?.let { Text(it, color = Color(0xFFFF8A80)) }
+            result?.top?.forEachIndexed { rank, category ->
+                Text("${rank + 1}. ${category.label}  ${(category.score * 100).roundToInt()}%", color = Color.White)
+            }
+            result?.let { Text("${settings.model.title}, ${settings.accelerator.title}: ${it.latency}", color = Color.LightGray) }
+        }
+        Button(onClick = { showSettings = true }, modifier = Modifier.align(Alignment.BottomEnd).safeDrawingPadding().padding(16.dp)) {
+            Text("Settings")
+        }
+    }
+    if (showSettings) {
+        ModalBottomSheet(onDismissRequest = { showSettings = false }) {
+            SettingsSheet(settings, onChange = model::update)
+        }
+    }
+}
+
+@Composable
+private fun SettingsSheet(settings: Settings, onChange: (Settings) -> Unit) {
+    Column(Modifier.fillMaxWidth().padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        Text("Model")
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            ModelChoice.entries.forEach { choice ->
+                FilterChip(settings.model == choice, { onChange(settings.copy(model = choice)) }, { Text(choice.title) })
+            }
+        }
+        Text("Accelerator")
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            Accelerator.offered().forEach { accelerator ->
+                FilterChip(
+                    settings.accelerator == accelerator,
+                    { onChange(settings.copy(accelerator = accelerator)) },
+                    { Text(accelerator.title) },
+                )
+            }
+        }
+        if (settings.accelerator == Accelerator.CPU) {
+            CommittedSlider("CPU threads", settings.threads.toFloat(), 1f..8f, 6, { "${it.roundToInt()}" }) {
+                onChange(settings.copy(threads = it.roundToInt()))
+            }
+        }
+        CommittedSlider("Results shown", settings.maxResults.toFloat(), 1f..10f, 8, { "${it.roundToInt()}" }) {
+            onChange(settings.copy(maxResults = it.roundToInt()))
+        }
+        CommittedSlider("Score threshold", settings.scoreThreshold, 0f..0.9f, 0, { "${(it * 100).roundToInt()}%" }) {
+            onChange(settings.copy(scoreThreshold = it))
+        }
+    }
+}
+
+/** A slider that applies its value when the finger lifts: each change rebuilds the engine and rebinds the camera. */
+@Composable
+private fun CommittedSlider(
+    title: String,
+    value: Float,
+    range: ClosedFloatingPointRange<Float>,
+    steps: Int,
+    format: (Float) -> String,
+    onCommit: (Float) -> Unit,
+) {
+    var dragged by remember(value) { mutableStateOf(value) }
+    Text("$title: ${format(dragged)}")
+    Slider(dragged, { dragged = it }, valueRange = range, steps = steps, onValueChangeFinished = { onCommit(dragged) })
+}
