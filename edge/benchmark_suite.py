@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keras
 import numpy as np
 
 from edge.benchmark import attention_scaling, benchmark_models, plot_attention, plot_models, write_json
@@ -37,19 +38,17 @@ def run_benchmark(
     models = {f"keras_mv2 {alpha} fp32": convert(model).flatbuffer}
     report: dict = {"alpha": alpha, "size": size, "weights": weights or "random initialisation"}
     if include_int8:
-        calibration = RepresentativeData(images, f"{len(images)} real images (bundled photos + given)")
-        int8 = convert(model, "int8", "uint8", calibration).flatbuffer
+        image_set = "bundled photos" + ("" if extra_images is None else " + given images")
+        int8, report["int8_vs_fp32"] = _int8_fidelity(model, models[f"keras_mv2 {alpha} fp32"], images, progress)
+        report["int8_vs_fp32"]["image_set"] = image_set
         models[f"keras_mv2 {alpha} int8"] = int8
-        float_model = LiteRTModel.load(models[f"keras_mv2 {alpha} fp32"])
-        fidelity = compare_outputs(float_model(images), LiteRTModel.load(int8)(images))
-        report["int8_vs_fp32"] = {"image_set": "bundled photos" + ("" if extra_images is None else " + given images")}
-        report["int8_vs_fp32"].update(fidelity.as_dict())
-        progress(f"int8 vs fp32 (LiteRT): {fidelity.summary()}")
-        # The same comparison for fp32 against itself on inputs with sub-grey-level noise: what these
-        # weights allow any 8-bit pipeline at best.
-        floor = input_noise_sensitivity(float_model, images, sigma=0.5)
-        report["fp32_vs_fp32_with_input_noise_0.5"] = floor.as_dict()
-        progress(f"fp32 vs fp32 on inputs + N(0, 0.5 grey levels) noise: {floor.summary()}")
+        if weights is not None:
+            # The same measurement on smooth weights (Keras' initialisation), whose float outputs do not
+            # jump under sub-grey-level noise: separates quantisation error from the weights' sensitivity.
+            keras.utils.set_random_seed(0)
+            smooth = MobileViTv2(alpha, input_shape=(size, size, 3), classifier_activation=None)
+            progress("the same on Keras-initialised weights (seed 0):")
+            _, report["int8_vs_fp32_keras_init"] = _int8_fidelity(smooth, convert(smooth).flatbuffer, images, progress)
     if compare_kimm:
         models[f"kimm {alpha} fp32"] = convert(_kimm_model(alpha, size)).flatbuffer
     report.update(benchmark_models(models, thread_counts, progress=progress))
@@ -76,6 +75,22 @@ def run_benchmark(
             )
     write_json(report, output_dir / "benchmark.json")
     return report
+
+
+def _int8_fidelity(model, float_flatbuffer: bytes, images: np.ndarray, progress) -> tuple[bytes, dict]:
+    """Full-int8 conversion calibrated on ``images``, compared with float32 LiteRT on the same images.
+
+    Also measures float32 against itself with sub-grey-level input noise: what these weights allow any
+    8-bit pipeline at best.
+    """
+    calibration = RepresentativeData(images, f"{len(images)} real images")
+    int8 = convert(model, "int8", "uint8", calibration).flatbuffer
+    float_model = LiteRTModel.load(float_flatbuffer)
+    fidelity = compare_outputs(float_model(images), LiteRTModel.load(int8)(images))
+    progress(f"int8 vs fp32 (LiteRT): {fidelity.summary()}")
+    floor = input_noise_sensitivity(float_model, images, sigma=0.5)
+    progress(f"fp32 vs fp32 on inputs + N(0, 0.5 grey levels) noise: {floor.summary()}")
+    return int8, {**fidelity.as_dict(), "fp32_vs_fp32_with_input_noise_0.5": floor.as_dict()}
 
 
 def _kimm_model(alpha: float, size: int):

@@ -38,7 +38,12 @@ def add_classifier_metadata(
         EdgeError: labels do not match the model's number of outputs, or the writer fails.
     """
     try:
-        from tensorflow_lite_support.metadata.python.metadata_writers import image_classifier
+        from tensorflow_lite_support.metadata import metadata_schema_py_generated as metadata_fb
+        from tensorflow_lite_support.metadata.python.metadata_writers import (
+            image_classifier,
+            metadata_info,
+            writer_utils,
+        )
     except ImportError as error:
         raise EdgeError(
             f"tflite-support's metadata writers are not installed ({error}); run scripts/setup_env.sh"
@@ -47,20 +52,33 @@ def add_classifier_metadata(
         raise EdgeError("labels must be a non-empty list of single-line names")
     low, high = input_range
     std = 255.0 / (high - low)
-    mean = -low * std
+    mean = 0.0 - low * std  # not -0.0 in the metadata
     with tempfile.TemporaryDirectory() as scratch:
         labels_path = Path(scratch) / "labels.txt"
         labels_path.write_text("\n".join(labels) + "\n", encoding="utf-8")
         try:
-            writer = image_classifier.MetadataWriter.create_for_inference(
-                flatbuffer, input_norm_mean=[mean], input_norm_std=[std], label_file_paths=[str(labels_path)]
+            tensor_types = (
+                writer_utils.get_input_tensor_types(flatbuffer)[0],
+                writer_utils.get_output_tensor_types(flatbuffer)[0],
             )
-            writer.model_name = name  # not exposed by create_for_inference; set on the general metadata below
+            writer = image_classifier.MetadataWriter.create_from_metadata_info(
+                flatbuffer,
+                general_md=metadata_info.GeneralMd(name=name, description=description),
+                input_md=metadata_info.InputImageTensorMd(
+                    name="image", description="RGB image, pixel values 0-255 before normalisation.",
+                    norm_mean=[mean], norm_std=[std], color_space_type=metadata_fb.ColorSpaceType.RGB,
+                    tensor_type=tensor_types[0],
+                ),
+                output_md=metadata_info.ClassificationTensorMd(
+                    name="probability", description="Scores of the classes, in the order of labels.txt.",
+                    label_files=[metadata_info.LabelFileMd(file_path=str(labels_path))],
+                    tensor_type=tensor_types[1],
+                ),
+            )  # fmt: skip
             populated = writer.populate()
         except (ValueError, RuntimeError) as error:
             raise EdgeError(f"writing metadata failed: {error}") from None
     _check_label_count(populated, len(labels))
-    del description
     return populated
 
 

@@ -45,5 +45,6 @@ def test_benchmark_command_writes_report_and_chart(tmp_path):
     for row in report["models"]:
         assert row["gmacs"] > 0 and 0 < row["fraction_of_machine"] < 10
     assert report["int8_vs_fp32"]["images"] == 4
+    assert report["int8_vs_fp32"]["fp32_vs_fp32_with_input_noise_0.5"]["images"] == 4
     assert "fp32 vs fp32 on inputs" in result.stdout
     assert (tmp_path / "latency.png").read_bytes()[:4] == b"\x89PNG"
