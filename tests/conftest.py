@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KERAS_MV2_SHARED", ROOT.parent / "shared"))
 CVNETS = SHARED / "fixtures" / "cvnets"
+CVNETS_DENSE = SHARED / "fixtures" / "cvnets-dense"
 WIDTHS = ("0.5", "0.75", "1.0")
 SIZES = ("256x256", "384x384", "224x224", "200x320")
 SAMPLES = ROOT / "keras_mv2" / "samples"
@@ -57,3 +58,4 @@ def isolated_weights_cache(tmp_path, monkeypatch):
     """No test touches ~/.keras or the network: an empty cache and an address nothing listens on."""
     monkeypatch.setenv("KERAS_MV2_CACHE_DIR", str(tmp_path / "weights-cache"))
     monkeypatch.setenv("KERAS_MV2_WEIGHTS_URL", "http://127.0.0.1:9/unreachable/")
+    monkeypatch.setenv("KERAS_MV2_DENSE_WEIGHTS_URL", "http://127.0.0.1:9/unreachable/")

@@ -1,6 +1,7 @@
 """``keras_mv2.applications``: MobileViTv2 models in the style of ``keras.applications``."""
 
 from keras_mv2.applications.config import PUBLISHED_ALPHAS, stage_widths
+from keras_mv2.applications.deeplabv3 import DATASETS, DeepLabV3MobileViTv2
 from keras_mv2.applications.imagenet_utils import (
     decode_predictions,
     eval_transform,
@@ -19,10 +20,13 @@ from keras_mv2.applications.mobilevitv2 import (
     MobileViTv2_200,
     feature_extractor,
 )
+from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2, anchors_for
 
 __all__ = [
+    "DATASETS",
     "FEATURE_LAYERS",
     "PUBLISHED_ALPHAS",
+    "DeepLabV3MobileViTv2",
     "MobileViTv2",
     "MobileViTv2_050",
     "MobileViTv2_075",
@@ -31,6 +35,8 @@ __all__ = [
     "MobileViTv2_150",
     "MobileViTv2_175",
     "MobileViTv2_200",
+    "SSDLiteMobileViTv2",
+    "anchors_for",
     "decode_predictions",
     "eval_transform",
     "feature_extractor",

@@ -68,23 +68,7 @@ def MobileViTv2(
     inputs = _image_input(input_tensor, input_shape)
 
     x = keras.layers.Rescaling(1.0 / 255.0, name="rescaling")(inputs) if include_preprocessing else inputs
-    x = ConvNormAct(widths["stem"], kernel_size=3, strides=2, name="conv_1")(x)
-    for stage in STAGES:
-        for index in range(stage.num_inverted_residuals):
-            x = InvertedResidual(
-                widths[stage.name],
-                strides=stage.stride if index == 0 else 1,
-                expand_ratio=EXPAND_RATIO,
-                name=f"{stage.name}_{index}",
-            )(x)
-        if stage.attention_units:
-            x = MobileViTv2Block(
-                widths[stage.name.replace("layer", "attention")],
-                stage.attention_units,
-                ffn_multiplier=FFN_MULTIPLIER,
-                patch_size=PATCH_SIZE,
-                name=f"{stage.name}_{stage.num_inverted_residuals}",
-            )(x)
+    x = backbone_stages(x, widths)["layer_5"]
 
     if include_top:
         x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
@@ -105,6 +89,45 @@ def MobileViTv2(
 
         load_weights(model, weights, alpha=alpha)
     return model
+
+
+def backbone_stages(x, widths: dict[str, int], output_stride: int = 32) -> dict[str, keras.KerasTensor]:
+    """Apply the stem and the five stages to ``x`` (already scaled to [0, 1]); return each stage's output.
+
+    ``output_stride`` 16 or 8 keeps the last one or two stages at the resolution of the previous one
+    and dilates their depthwise convolutions instead, as ml-cvnets does for segmentation: the stage's
+    first inverted residual keeps the previous dilation with stride 1, its MobileViTv2 block gets the
+    doubled dilation. Weights are the same for every output stride.
+    """
+    if output_stride not in (8, 16, 32):
+        raise ValueError(f"output_stride must be 8, 16 or 32, got {output_stride!r}")
+    dilated = {"layer_5"} if output_stride == 16 else {"layer_4", "layer_5"} if output_stride == 8 else set()
+    outputs = {}
+    dilation = 1
+    x = ConvNormAct(widths["stem"], kernel_size=3, strides=2, name="conv_1")(x)
+    for stage in STAGES:
+        stride, first_dilation = stage.stride, dilation
+        if stage.name in dilated:
+            stride, first_dilation, dilation = 1, dilation, dilation * 2
+        for index in range(stage.num_inverted_residuals):
+            x = InvertedResidual(
+                widths[stage.name],
+                strides=stride if index == 0 else 1,
+                expand_ratio=EXPAND_RATIO,
+                dilation_rate=first_dilation if index == 0 else dilation,
+                name=f"{stage.name}_{index}",
+            )(x)
+        if stage.attention_units:
+            x = MobileViTv2Block(
+                widths[stage.name.replace("layer", "attention")],
+                stage.attention_units,
+                ffn_multiplier=FFN_MULTIPLIER,
+                patch_size=PATCH_SIZE,
+                dilation_rate=dilation,
+                name=f"{stage.name}_{stage.num_inverted_residuals}",
+            )(x)
+        outputs[stage.name] = x
+    return outputs
 
 
 def _image_input(input_tensor, input_shape):

@@ -21,6 +21,8 @@ class ConvNormAct(keras.layers.Layer):
         filters: output channels (ignored when ``depthwise=True``: channels are kept).
         kernel_size: square kernel size (odd).
         strides: 1 or 2.
+        dilation_rate: dilation of a stride-1 convolution (dense-prediction backbones); "same" padding
+            is then symmetric too, ``(k - 1) // 2 * dilation`` on every side.
         depthwise: use a depthwise convolution (one filter per input channel).
         use_norm: add BatchNorm (eps 1e-5) after the convolution.
         activation: activation after the norm, or ``None``.
@@ -32,6 +34,7 @@ class ConvNormAct(keras.layers.Layer):
         filters: int | None = None,
         kernel_size: int = 1,
         strides: int = 1,
+        dilation_rate: int = 1,
         depthwise: bool = False,
         use_norm: bool = True,
         activation: str | None = "silu",
@@ -43,9 +46,12 @@ class ConvNormAct(keras.layers.Layer):
             raise ValueError("ConvNormAct needs `filters` unless depthwise=True.")
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
+        if dilation_rate > 1 and strides > 1:
+            raise ValueError("ConvNormAct: a convolution is either strided or dilated, not both.")
         self.filters = filters
         self.kernel_size = kernel_size
         self.strides = strides
+        self.dilation_rate = dilation_rate
         self.depthwise = depthwise
         self.use_norm = use_norm
         self.activation = activation
@@ -57,12 +63,13 @@ class ConvNormAct(keras.layers.Layer):
         conv_padding = "valid" if explicit_pad else "same"
         if depthwise:
             self.conv = keras.layers.DepthwiseConv2D(
-                kernel_size, strides, conv_padding, use_bias=self.use_bias, name="conv"
+                kernel_size, strides, conv_padding, dilation_rate=dilation_rate, use_bias=self.use_bias, name="conv"
             )
         else:
             self.conv = keras.layers.Conv2D(
-                filters, kernel_size, strides, conv_padding, use_bias=self.use_bias, name="conv"
-            )
+                filters, kernel_size, strides, conv_padding, dilation_rate=dilation_rate, use_bias=self.use_bias,
+                name="conv",
+            )  # fmt: skip
         self.norm = (
             keras.layers.BatchNormalization(epsilon=BATCH_NORM_EPSILON, momentum=BATCH_NORM_MOMENTUM, name="norm")
             if use_norm
@@ -104,6 +111,7 @@ class ConvNormAct(keras.layers.Layer):
             filters=self.filters,
             kernel_size=self.kernel_size,
             strides=self.strides,
+            dilation_rate=self.dilation_rate,
             depthwise=self.depthwise,
             use_norm=self.use_norm,
             activation=self.activation,

@@ -20,13 +20,16 @@ class InvertedResidual(keras.layers.Layer):
     expansion is skipped.
     """
 
-    def __init__(self, filters: int, strides: int = 1, expand_ratio: float = 2.0, **kwargs):
+    def __init__(self, filters: int, strides: int = 1, expand_ratio: float = 2.0, dilation_rate: int = 1, **kwargs):
         super().__init__(**kwargs)
         self.filters = filters
         self.strides = strides
         self.expand_ratio = expand_ratio
+        self.dilation_rate = dilation_rate
         self.exp_1x1 = None
-        self.conv_3x3 = ConvNormAct(kernel_size=3, strides=strides, depthwise=True, name="conv_3x3")
+        self.conv_3x3 = ConvNormAct(
+            kernel_size=3, strides=strides, dilation_rate=dilation_rate, depthwise=True, name="conv_3x3"
+        )
         self.red_1x1 = ConvNormAct(filters, 1, activation=None, name="red_1x1")
 
     def build(self, input_shape):
@@ -53,5 +56,7 @@ class InvertedResidual(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(filters=self.filters, strides=self.strides, expand_ratio=self.expand_ratio)
+        config.update(
+            filters=self.filters, strides=self.strides, expand_ratio=self.expand_ratio, dilation_rate=self.dilation_rate
+        )
         return config

@@ -34,6 +34,7 @@ class MobileViTv2Block(keras.layers.Layer):
         ffn_multiplier: FFN width is ``int(ffn_multiplier * d // 16 * 16)``.
         patch_size: side of the square patch (MobileViTv2 uses 2).
         dropout: dropout inside the attention units.
+        dilation_rate: dilation of the local depthwise convolution (dense backbones at output stride 16/8).
     """
 
     def __init__(
@@ -43,16 +44,18 @@ class MobileViTv2Block(keras.layers.Layer):
         ffn_multiplier: float = 2.0,
         patch_size: int = 2,
         dropout: float = 0.0,
+        dilation_rate: int = 1,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.dilation_rate = dilation_rate
         self.attention_dim = attention_dim
         self.num_units = num_units
         self.ffn_multiplier = ffn_multiplier
         self.patch_size = patch_size
         self.dropout = dropout
         ffn_dim = int((ffn_multiplier * attention_dim) // 16 * 16)
-        self.local_dw = ConvNormAct(kernel_size=3, depthwise=True, name="local_dw")
+        self.local_dw = ConvNormAct(kernel_size=3, dilation_rate=dilation_rate, depthwise=True, name="local_dw")
         self.local_proj = keras.layers.Conv2D(attention_dim, 1, use_bias=False, name="local_proj")
         self.units = [SeparableAttentionFFN(ffn_dim, dropout=dropout, name=f"unit_{i}") for i in range(num_units)]
         self.final_norm = LayerNorm2D(name="final_norm")
@@ -106,5 +109,6 @@ class MobileViTv2Block(keras.layers.Layer):
             ffn_multiplier=self.ffn_multiplier,
             patch_size=self.patch_size,
             dropout=self.dropout,
+            dilation_rate=self.dilation_rate,
         )
         return config

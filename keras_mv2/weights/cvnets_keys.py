@@ -96,16 +96,20 @@ def _block_targets(layer: MobileViTv2Block, prefix: str) -> list[_Target]:
     return targets
 
 
-def _model_targets(model: keras.Model, classifier_prefix: str) -> list[_Target]:
+def _model_targets(model: keras.Model, classifier_prefix: str, key_prefix: str = "") -> list[_Target]:
+    """Targets of the backbone layers (``conv_1``, ``layer_S_I``) and a ``classifier`` Dense, if any.
+
+    ``key_prefix`` is prepended to the backbone's keys (``encoder.`` in dense-task checkpoints).
+    """
     targets = []
     for layer in model.layers:
         match = re.fullmatch(r"layer_(\d+)_(\d+)", layer.name)
         if layer.name == "conv_1" and isinstance(layer, ConvNormAct):
-            targets += _conv_norm_act_targets(layer, "conv_1")
+            targets += _conv_norm_act_targets(layer, f"{key_prefix}conv_1")
         elif match and isinstance(layer, InvertedResidual):
-            targets += _inverted_residual_targets(layer, f"layer_{match[1]}.{match[2]}")
+            targets += _inverted_residual_targets(layer, f"{key_prefix}layer_{match[1]}.{match[2]}")
         elif match and isinstance(layer, MobileViTv2Block):
-            targets += _block_targets(layer, f"layer_{match[1]}.{match[2]}")
+            targets += _block_targets(layer, f"{key_prefix}layer_{match[1]}.{match[2]}")
         elif layer.name == "classifier" and isinstance(layer, keras.layers.Dense):
             targets.append(_Target(layer.kernel, f"{classifier_prefix}.weight", lambda w: w.T))
             targets.append(_Target(layer.bias, f"{classifier_prefix}.bias", _identity))
@@ -126,9 +130,25 @@ def assign_cvnets_state_dict(model: keras.Model, state: dict[str, np.ndarray], s
         raise CheckpointError(f"{source}: the model has no MobileViTv2 layers to load into")
     has_top = any(t.key.startswith("classifier") for t in targets)
 
+    ignored = () if has_top else ("classifier",)
+    assign_targets(model, state, targets, source, ignored_prefixes=ignored, diagnose=_diagnose)
+
+
+def assign_targets(
+    model: keras.Model,
+    state: dict[str, np.ndarray],
+    targets: list[_Target],
+    source: str,
+    ignored_prefixes: tuple[str, ...] = (),
+    diagnose: Callable[[keras.Model, dict[str, np.ndarray]], str] | None = None,
+) -> None:
+    """Check that ``state`` and ``targets`` match key for key and shape for shape, then assign; else raise.
+
+    Checkpoint keys starting with ``ignored_prefixes`` may be left over (a head the model does not have).
+    """
     wanted = {t.key for t in targets}
     missing = sorted(wanted - state.keys())
-    unexpected = sorted(k for k in state.keys() - wanted if has_top or not k.startswith("classifier"))
+    unexpected = sorted(k for k in state.keys() - wanted if not (ignored_prefixes and k.startswith(ignored_prefixes)))
     problems = []
     if missing:
         problems.append(f"{len(missing)} model weight(s) missing from it, e.g. {_sample(missing)}")
@@ -144,9 +164,8 @@ def assign_cvnets_state_dict(model: keras.Model, state: dict[str, np.ndarray], s
     if mismatched:
         problems.append(f"{len(mismatched)} shape mismatch(es): " + "; ".join(mismatched[:3]))
     if problems:
-        raise CheckpointError(
-            f"{source} does not fit model '{model.name}': " + " | ".join(problems) + _diagnose(model, state)
-        )
+        hint = diagnose(model, state) if diagnose else ""
+        raise CheckpointError(f"{source} does not fit model '{model.name}': " + " | ".join(problems) + hint)
 
     for target in targets:
         value = target.transform(np.asarray(state[target.key]))

@@ -62,6 +62,36 @@ def load_weights(model: keras.Model, weights: str | Path, alpha: float | None = 
     return model
 
 
+def load_dense_weights(model: keras.Model, weights: str | Path, kind: str, alpha: float | None = None) -> keras.Model:
+    """Load DeepLabv3 (``kind="deeplabv3"``) or SSDLite (``"ssdlite"``) weights, all or nothing.
+
+    ``weights``: an ml-cvnets ``.pt`` (or ``.npz`` of its keys), a Keras ``.weights.h5``, or a published name
+    (``coco-ssdlite``, ``ade20k-deeplabv3``, ``pascalvoc-deeplabv3``).
+    """
+    from keras_mv2.weights.dense_keys import assign_dense_state_dict
+    from keras_mv2.weights.published import PUBLISHED_DENSE_CHECKPOINTS, fetch_published_dense
+
+    if isinstance(weights, str) and weights in PUBLISHED_DENSE_CHECKPOINTS:
+        published_kind = PUBLISHED_DENSE_CHECKPOINTS[weights][2]
+        if published_kind != kind:
+            raise CheckpointError(f"'{weights}' holds {published_kind} weights, the model is {kind}")
+        alpha = alpha if alpha is not None else infer_alpha(model)
+        if alpha is None:
+            raise CheckpointError(f"'{weights}' is published only for the widths {_published_widths()}")
+        state = fetch_published_dense(weights, alpha)
+        assign_dense_state_dict(model, state, kind, source=f"'{weights}' (alpha={alpha})")
+        return model
+    path = Path(weights)
+    if not path.exists():
+        names = sorted(PUBLISHED_DENSE_CHECKPOINTS)
+        raise CheckpointError(f"{path}: no such file or directory, and not a published checkpoint name {names}")
+    if path.name.endswith(".h5"):
+        _load_keras_weights(model, path)
+    else:
+        assign_dense_state_dict(model, read_state_dict(path), kind, source=str(path))
+    return model
+
+
 def _load_keras_weights(model: keras.Model, path: Path) -> None:
     snapshot = [np.array(v) for v in model.weights]
     try:

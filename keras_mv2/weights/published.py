@@ -1,6 +1,7 @@
 """Apple's published MobileViTv2 checkpoints: names, addresses, download and cache.
 
-The base address can be replaced with ``KERAS_MV2_WEIGHTS_URL`` (a mirror, or a local server in tests)
+The base address can be replaced with ``KERAS_MV2_WEIGHTS_URL`` (``KERAS_MV2_DENSE_WEIGHTS_URL`` for the
+segmentation and detection checkpoints; a mirror, or a local server in tests)
 and the cache folder with ``KERAS_MV2_CACHE_DIR`` (default ``~/.keras/keras_mv2``). A checkpoint is
 converted once to a plain ``.npz`` of arrays (no pickle) and loaded from there afterwards.
 
@@ -37,6 +38,20 @@ PUBLISHED_CHECKPOINTS: dict[str, tuple[str, tuple[float, ...]]] = {
 }
 ALIASES = {"imagenet": "imagenet1k-256"}
 
+# Segmentation and detection checkpoints live beside the classification ones (``cvnets-v2/``).
+DEFAULT_DENSE_BASE_URL = "https://docs-assets.developer.apple.com/ml-research/models/cvnets-v2/"
+DENSE_BASE_URL_ENV = "KERAS_MV2_DENSE_WEIGHTS_URL"
+# name -> (path under the dense base address with {alpha}, widths available, model kind)
+PUBLISHED_DENSE_CHECKPOINTS: dict[str, tuple[str, tuple[float, ...], str]] = {
+    "coco-ssdlite": ("detection/mobilevitv2/coco-ssd-mobilevitv2-{alpha}.pt", _ALL, "ssdlite"),
+    "ade20k-deeplabv3": ("segmentation/ade20k/mobilevitv2/deeplabv3-mobilevitv2-{alpha}.pt", _ALL, "deeplabv3"),
+    "pascalvoc-deeplabv3": (
+        "segmentation/pascalvoc/mobilevitv2/deeplabv3-mobilevitv2-{alpha}.pt",
+        (0.5, 1.0, 1.25, 1.5),
+        "deeplabv3",
+    ),
+}
+
 
 def is_published_name(weights) -> bool:
     return isinstance(weights, str) and (weights in PUBLISHED_CHECKPOINTS or weights in ALIASES)
@@ -60,14 +75,32 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
     name = ALIASES.get(name, name)
     url = checkpoint_url(name, alpha)
     target = cache_dir() / f"mobilevitv2-{float(alpha)}-{name}.npz"
+    return _fetch(url, target, "conv_1.block.conv.weight", "MobileViTv2 classification", progress, BASE_URL_ENV)
+
+
+def fetch_published_dense(name: str, alpha: float, progress: bool = True) -> dict[str, np.ndarray]:
+    """The state dict of a published segmentation/detection checkpoint (downloaded and converted once)."""
+    template, widths, _ = PUBLISHED_DENSE_CHECKPOINTS[name]
+    if alpha not in widths:
+        raise CheckpointError(f"'{name}' is published for alpha in {list(widths)}, not for alpha={alpha}")
+    base = os.environ.get(DENSE_BASE_URL_ENV) or DEFAULT_DENSE_BASE_URL
+    url = f"{base.rstrip('/')}/{template.format(alpha=float(alpha))}"
+    target = cache_dir() / f"{name}-mobilevitv2-{float(alpha)}.npz"
+    required = "encoder.conv_1.block.conv.weight"
+    return _fetch(url, target, required, "MobileViTv2 dense-task", progress, DENSE_BASE_URL_ENV)
+
+
+def _fetch(
+    url: str, target: Path, required_key: str, kind: str, progress: bool, mirror_env: str
+) -> dict[str, np.ndarray]:
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as scratch:
             downloaded = Path(scratch) / "checkpoint.pt"
-            _download(url, downloaded, progress)
+            _download(url, downloaded, progress, mirror_env)
             state = read_torch_checkpoint(downloaded)
-            if "conv_1.block.conv.weight" not in state:
-                raise CheckpointError(f"{url}: not a MobileViTv2 classification checkpoint")
+            if required_key not in state:
+                raise CheckpointError(f"{url}: not a {kind} checkpoint")
             converted = Path(scratch) / "converted.npz"
             np.savez(converted, **state)
             os.replace(converted, target)
@@ -80,7 +113,7 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
         ) from None
 
 
-def _download(url: str, destination: Path, progress: bool) -> None:
+def _download(url: str, destination: Path, progress: bool, mirror_env: str = BASE_URL_ENV) -> None:
     from tqdm.auto import tqdm
 
     try:
@@ -93,6 +126,6 @@ def _download(url: str, destination: Path, progress: bool) -> None:
                     received += len(chunk)
                     bar.update(len(chunk))
     except (urllib.error.URLError, OSError) as error:
-        raise CheckpointError(f"{url}: download failed ({error}). Set {BASE_URL_ENV} to use a mirror.") from None
+        raise CheckpointError(f"{url}: download failed ({error}). Set {mirror_env} to use a mirror.") from None
     if total is not None and received != total:
         raise CheckpointError(f"{url}: download incomplete ({received} of {total} bytes)")

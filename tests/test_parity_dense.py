@@ -1,0 +1,83 @@
+"""DeepLabv3 and SSDLite on MobileViTv2 against the outputs of Apple's ml-cvnets (fixtures/cvnets-dense).
+
+Tolerance: 1e-4 times the output's scale (max |reference|, at least 1). These heads produce logits up to
+~11 (DeepLabv3) and ~180 (SSD); the fixtures were computed in float32, and the same network evaluated in
+float64 differs from them by up to 2e-4 (DeepLabv3) and 1e-3 (SSD class logits), so a bare 1e-4 would test
+float32 rounding order, not the port. Relative to scale, the port agrees to about 2e-5 and 4e-6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import CVNETS_DENSE
+
+from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2, anchors_for
+from keras_mv2.weights import CheckpointError
+
+DEEPLAB = CVNETS_DENSE / "cvnets-deeplabv3-voc-mobilevitv2-0.5-random.pt"
+SSD = CVNETS_DENSE / "cvnets-ssdlite-coco-mobilevitv2-0.5-random.pt"
+
+
+def fixture_io(name: str) -> dict[str, np.ndarray]:
+    path = CVNETS_DENSE / name
+    if not path.is_file():
+        pytest.fail(f"Apple's dense-task fixtures are missing: expected {path}")
+    with np.load(path) as data:
+        out = {key: data[key] for key in data.files}
+    out["images"] = out.pop("image_nchw_uint8").transpose(0, 2, 3, 1).astype("float32")
+    return out
+
+
+def assert_close(actual: np.ndarray, expected: np.ndarray) -> float:
+    scale = max(1.0, float(np.abs(expected).max()))
+    error = float(np.abs(actual - expected).max())
+    assert error <= 1e-4 * scale, f"max |error| {error:.3g} > 1e-4 x scale {scale:.3g}"
+    return error
+
+
+@pytest.mark.parametrize("size", ["512x512", "256x384"])
+def test_deeplabv3_matches_ml_cvnets(size):
+    io = fixture_io(f"cvnets-deeplabv3-voc-mobilevitv2-0.5-io-{size}.npz")
+    height, width = map(int, size.split("x"))
+    model = DeepLabV3MobileViTv2(
+        0.5, classes=21, output_stride=16, weights=str(DEEPLAB), input_shape=(height, width, 3)
+    )
+    logits = model.predict(io["images"], verbose=0)
+    assert logits.shape == (2, height, width, 21) and tuple(io["output_shape"]) == (2, 21, height, width)
+    assert_close(logits[:, ::8, ::8, :].transpose(0, 3, 1, 2), io["output_every_8th_pixel"])
+    assert np.abs(io["output_every_8th_pixel"][0] - io["output_every_8th_pixel"][1]).max() > 0.1  # input matters
+
+
+@pytest.mark.parametrize(("size", "anchors"), [("320x320", 3232), ("256x384", 3076)])
+def test_ssdlite_matches_ml_cvnets(size, anchors):
+    io = fixture_io(f"cvnets-ssdlite-coco-mobilevitv2-0.5-io-{size}.npz")
+    height, width = map(int, size.split("x"))
+    model = SSDLiteMobileViTv2(0.5, classes=80, weights=str(SSD), input_shape=(height, width, 3))
+    outputs = model.predict(io["images"], verbose=0)
+    assert outputs["class_logits"].shape == (2, anchors, 80)
+    assert_close(outputs["class_logits"], io["class_logits"])
+    assert_close(outputs["box_regressions"], io["box_regressions"])
+    np.testing.assert_array_equal(anchors_for(model), io["anchors_cxcywh"][0])
+
+
+def test_auxiliary_head_loads_and_output_stride_8_builds():
+    model = DeepLabV3MobileViTv2(0.5, classes=21, aux_head=True, weights=str(DEEPLAB), input_shape=(256, 256, 3))
+    logits, aux = model.predict(np.zeros((1, 256, 256, 3), "float32"), verbose=0)
+    assert logits.shape == aux.shape == (1, 256, 256, 21)
+    os8 = DeepLabV3MobileViTv2(0.5, classes=21, output_stride=8, aspp_rates=(12, 24, 36), input_shape=(128, 128, 3))
+    assert os8.get_layer("aspp").input.shape[1:3] == (16, 16)
+
+
+def test_dense_checkpoints_are_checked():
+    with pytest.raises(CheckpointError, match="classes=80"):  # the head says what it was trained for
+        SSDLiteMobileViTv2(0.5, classes=81, weights=str(SSD), input_shape=(320, 320, 3))
+    with pytest.raises(CheckpointError, match="not an ml-cvnets deeplabv3 checkpoint"):
+        DeepLabV3MobileViTv2(0.5, weights=str(SSD), input_shape=(256, 256, 3))
+    with pytest.raises(CheckpointError, match="classification checkpoint"):
+        DeepLabV3MobileViTv2(0.5, weights=str(CVNETS_DENSE.parent / "cvnets" / "cvnets-mobilevitv2-0.5-random.pt"))
+    with pytest.raises(CheckpointError, match="does not fit"):  # another width
+        SSDLiteMobileViTv2(0.75, classes=80, weights=str(SSD), input_shape=(320, 320, 3))
+    offline = r"deeplabv3-mobilevitv2-0\.5\.pt: download failed.*KERAS_MV2_DENSE_WEIGHTS_URL"
+    with pytest.raises(CheckpointError, match=offline):
+        DeepLabV3MobileViTv2(0.5, weights="pascalvoc-deeplabv3", input_shape=(256, 256, 3))
