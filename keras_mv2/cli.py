@@ -152,6 +152,43 @@ def _serve_demo(args) -> int:
     return 0
 
 
+def _dense_model(args, kind: str):
+    from keras_mv2.applications import DATASETS, DeepLabV3MobileViTv2, SSDLiteMobileViTv2
+
+    size = (args.size, args.size, 3)
+    if kind == "segment":
+        config = DATASETS[args.dataset]
+        return DeepLabV3MobileViTv2(
+            args.alpha, classes=args.classes or config["classes"], output_stride=config["output_stride"],
+            aspp_rates=config["aspp_rates"], weights=args.weights, input_shape=size,
+        )  # fmt: skip
+    return SSDLiteMobileViTv2(args.alpha, classes=args.classes or 81, weights=args.weights, input_shape=size)
+
+
+def _segment(args) -> int:
+    from keras_mv2.dense_demo import class_names, segment_image
+
+    model = _dense_model(args, "segment")
+    names = class_names(args.dataset, int(model.outputs[0].shape[-1]))
+    areas = segment_image(model, args.image, args.output, names)
+    print(f"wrote {args.output}")
+    for name, area in sorted(areas.items(), key=lambda item: -item[1]):
+        print(f"  {name:<20s} {100 * area:5.1f}% of the image")
+    return 0
+
+
+def _detect(args) -> int:
+    from keras_mv2.dense_demo import class_names, detect_image
+
+    model = _dense_model(args, "detect")
+    names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))
+    found = detect_image(model, args.image, args.output, names, args.threshold)
+    print(f"wrote {args.output}: {len(found)} detection(s) with score >= {args.threshold}")
+    for name, score, box in found[:20]:
+        print(f"  {name:<16s} {score:.2f}  ({box[0]:.0f}, {box[1]:.0f}) - ({box[2]:.0f}, {box[3]:.0f})")
+    return 0
+
+
 def _add_model_arguments(parser) -> None:
     parser.add_argument("--model", help="a saved .keras classifier (instead of --alpha/--weights)")
     parser.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
@@ -199,6 +236,26 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--threads", type=int, default=2)
     classify.add_argument("--top", type=int, default=5)
     classify.set_defaults(func=_classify)
+
+    segment = commands.add_parser("segment", help="DeepLabv3-MobileViTv2 on a photo: writes a PNG with the mask")
+    segment.add_argument("image")
+    segment.add_argument("--output", default="segmentation.png")
+    segment.add_argument("--weights", default="pascalvoc-deeplabv3", help="checkpoint path or published name")
+    segment.add_argument("--dataset", choices=["pascal_voc", "ade20k"], default="pascal_voc")
+    segment.add_argument("--alpha", type=float, default=1.0)
+    segment.add_argument("--size", type=int, default=512, help="input side (a multiple of 16)")
+    segment.add_argument("--classes", type=int, default=None, help="default: the dataset's")
+    segment.set_defaults(func=_segment)
+
+    detect = commands.add_parser("detect", help="SSDLite-MobileViTv2 on a photo: writes a PNG with the boxes")
+    detect.add_argument("image")
+    detect.add_argument("--output", default="detections.png")
+    detect.add_argument("--weights", default="coco-ssdlite", help="checkpoint path or published name")
+    detect.add_argument("--alpha", type=float, default=1.0)
+    detect.add_argument("--size", type=int, default=320, help="input side")
+    detect.add_argument("--classes", type=int, default=None, help="classes with background (default 81)")
+    detect.add_argument("--threshold", type=float, default=0.3, help="minimum score drawn")
+    detect.set_defaults(func=_detect)
 
     serve = commands.add_parser("serve-demo", help="serve the web camera demo for an exported .tflite on localhost")
     serve.add_argument("model_file", help="a .tflite classifier with metadata (from `mv2 export`)")

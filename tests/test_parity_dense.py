@@ -81,3 +81,47 @@ def test_dense_checkpoints_are_checked():
     offline = r"deeplabv3-mobilevitv2-0\.5\.pt: download failed.*KERAS_MV2_DENSE_WEIGHTS_URL"
     with pytest.raises(CheckpointError, match=offline):
         DeepLabV3MobileViTv2(0.5, weights="pascalvoc-deeplabv3", input_shape=(256, 256, 3))
+
+
+def test_box_decoding_and_suppression():
+    from keras_mv2.applications.ssd_decode import decode_boxes, detect
+
+    anchors = np.array([[0.5, 0.5, 0.2, 0.4], [0.52, 0.5, 0.2, 0.4], [0.1, 0.1, 0.1, 0.1]], np.float32)
+    regressions = np.zeros((1, 3, 4), np.float32)
+    regressions[0, 0] = [1.0, -1.0, np.log(2) / 0.2, 0.0]  # shift by 0.1 * size, double the width
+    corners = decode_boxes(regressions, anchors)[0]
+    np.testing.assert_allclose(corners[0], [0.52 - 0.2, 0.46 - 0.2, 0.52 + 0.2, 0.46 + 0.2], atol=1e-6)
+    np.testing.assert_allclose(corners[2], [0.05, 0.05, 0.15, 0.15], atol=1e-6)
+    logits = np.full((1, 3, 3), -10.0, np.float32)
+    logits[0, 0, 1], logits[0, 1, 1], logits[0, 2, 2] = 5.0, 4.0, 3.0  # two overlapping class-1 boxes, one class 2
+    logits[0, :, 0] = 0.0  # background
+    found = detect(logits, np.zeros((1, 3, 4), np.float32), anchors, score_threshold=0.5)[0]
+    assert list(found.classes) == [1, 2]  # the weaker overlapping class-1 box is suppressed
+    assert found.scores[0] > found.scores[1] > 0.5
+
+
+def test_segment_and_detect_commands_write_pngs(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SAMPLES
+
+    for command, weights, extra in (
+        ("segment", DEEPLAB, ["--size", "256"]),
+        ("detect", SSD, ["--classes", "80", "--threshold", "0.5"]),
+    ):
+        output = tmp_path / f"{command}.png"
+        result = subprocess.run(
+            [sys.executable, "-m", "keras_mv2.cli", command, str(SAMPLES / "chelsea.jpg"), "--alpha", "0.5",
+             "--weights", str(weights), "--output", str(output), *extra],
+            capture_output=True, text=True, cwd=ROOT, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"wrote {output}" in result.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "keras_mv2.cli", "segment", str(tmp_path / "nope.jpg"), "--alpha", "0.5",
+         "--weights", str(DEEPLAB), "--size", "256", "--output", str(tmp_path / "x.png")],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "no such image file" in missing.stderr
+    assert not (tmp_path / "x.png").exists()
