@@ -145,6 +145,27 @@ def _benchmark(args) -> int:
     return 0
 
 
+def _export_dense(args) -> int:
+    from edge.dense_export import export_detector, export_segmenter
+    from edge.representative import from_folder, generated
+    from keras_mv2.dense_demo import class_names
+
+    model = _dense_model(args, "segment" if args.task == "segmenter" else "detect")
+    representative = None
+    if args.quantization == "int8":
+        size = (args.size, args.size)
+        representative = from_folder(args.representative, size) if args.representative else generated(size)
+        print(f"calibration: {representative.source}")
+    if args.task == "segmenter":
+        names = class_names(args.dataset, int(model.outputs[0].shape[-1]))
+        path = export_segmenter(model, args.output, names, args.quantization, representative)
+    else:
+        names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))[1:]
+        path = export_detector(model, args.output, names, args.quantization, representative)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.quantization}), with MediaPipe metadata")
+    return 0
+
+
 def _serve_demo(args) -> int:
     from edge.serve import serve_demo
 
@@ -155,6 +176,8 @@ def _serve_demo(args) -> int:
 def _dense_model(args, kind: str):
     from keras_mv2.applications import DATASETS, DeepLabV3MobileViTv2, SSDLiteMobileViTv2
 
+    if args.size is None:
+        args.size = 512 if kind == "segment" else 320
     size = (args.size, args.size, 3)
     if kind == "segment":
         config = DATASETS[args.dataset]
@@ -256,6 +279,18 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--classes", type=int, default=None, help="classes with background (default 81)")
     detect.add_argument("--threshold", type=float, default=0.3, help="minimum score drawn")
     detect.set_defaults(func=_detect)
+
+    dense = commands.add_parser("export-dense", help="export DeepLabv3 / SSDLite to LiteRT for MediaPipe")
+    dense.add_argument("task", choices=["segmenter", "detector"])
+    dense.add_argument("output", help="output .tflite path")
+    dense.add_argument("--weights", default=None, help="checkpoint path or published name (default: random)")
+    dense.add_argument("--alpha", type=float, default=1.0)
+    dense.add_argument("--size", type=int, default=None, help="input side (default 512 segmenter, 320 detector)")
+    dense.add_argument("--dataset", choices=["pascal_voc", "ade20k"], default="pascal_voc", help="segmenter only")
+    dense.add_argument("--classes", type=int, default=None)
+    dense.add_argument("--quantization", choices=["float32", "float16", "dynamic", "int8"], default="float32")
+    dense.add_argument("--representative", help="folder of images for int8 calibration (default: generated)")
+    dense.set_defaults(func=_export_dense)
 
     serve = commands.add_parser("serve-demo", help="serve the web camera demo for an exported .tflite on localhost")
     serve.add_argument("model_file", help="a .tflite classifier with metadata (from `mv2 export`)")

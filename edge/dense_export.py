@@ -1,0 +1,187 @@
+"""LiteRT exports of the dense-task models that MediaPipe's ImageSegmenter and ObjectDetector read as they are.
+
+Segmentation: the DeepLabv3 logits ``(1, H, W, classes)`` with image-segmenter metadata (normalisation,
+labels). Detection: SSDLite's raw outputs followed by TFLite's ``TFLite_Detection_PostProcess`` (box decoding
+and NMS inside the model, the layout MediaPipe's ObjectDetector expects) with object-detector metadata.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from edge.convert import convert, converter_chatter_hidden, write_atomically
+from edge.errors import EdgeError
+from edge.representative import RepresentativeData
+
+
+def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], input_range=(0.0, 255.0)) -> bytes:
+    from tensorflow_lite_support.metadata.python.metadata_writers import image_segmenter, object_detector
+
+    writer_class = {"segmenter": image_segmenter, "detector": object_detector}[writer_module].MetadataWriter
+    low, high = input_range
+    std = 255.0 / (high - low)
+    with tempfile.TemporaryDirectory() as scratch:
+        labels_path = Path(scratch) / "labels.txt"
+        labels_path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+        try:
+            writer = writer_class.create_for_inference(flatbuffer, [0.0 - low * std], [std], [str(labels_path)])
+            return writer.populate()
+        except (ValueError, RuntimeError) as error:
+            raise EdgeError(f"writing {writer_module} metadata failed: {error}") from None
+
+
+def export_segmenter(
+    model: keras.Model,
+    output: str | Path,
+    labels: list[str],
+    quantization: str = "float32",
+    representative: RepresentativeData | None = None,
+) -> Path:
+    """Write a DeepLabv3 model (one ``(1, H, W, classes)`` output) as a ``.tflite`` with segmenter metadata."""
+    output = Path(output)
+    if output.suffix != ".tflite":
+        raise EdgeError(f"{output}: the output name must end in .tflite")
+    outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]
+    if len(outputs) != 1 or len(outputs[0].shape) != 4:
+        raise EdgeError("export_segmenter needs one (batch, H, W, classes) output (build without aux_head)")
+    if len(labels) != outputs[0].shape[-1]:
+        raise EdgeError(f"{len(labels)} labels for a model with {outputs[0].shape[-1]} classes")
+    io_type = "float32"
+    conversion = convert(model, quantization, io_type, representative)
+    return write_atomically(output, _with_metadata(conversion.flatbuffer, "segmenter", labels))
+
+
+# TFLite's detection post-processing op, as its kernel documents its attributes.
+_POSTPROCESS = "TFLite_Detection_PostProcess"
+
+
+def detector_with_postprocess(model: keras.Model, max_detections: int = 100, score_threshold: float = 0.01,
+                              iou_threshold: float = 0.5):  # fmt: skip
+    """A ``tf.function`` image -> (boxes, classes, scores, count) with the post-processing op fused in.
+
+    Regular (per-class) NMS, as ml-cvnets does. ml-cvnets' SSD conventions are mapped onto the op's:
+    regressions ``(tx, ty, tw, th)`` with variances
+    0.1 / 0.2 become ``(ty, tx, th, tw)`` with scales 10 / 5, anchors become ``(cy, cx, h, w)``, and the
+    class scores are a softmax whose column 0 is background (the op's ``num_classes`` excludes it).
+    """
+    import tensorflow as tf
+
+    from keras_mv2.applications.ssdlite import anchors_for
+
+    anchors = anchors_for(model)
+    anchors_yxhw = tf.constant(anchors[:, [1, 0, 3, 2]], tf.float32)
+    classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
+    attributes = {
+        "max_detections": max_detections, "max_classes_per_detection": 1, "detections_per_class": max_detections,
+        "use_regular_nms": True, "nms_score_threshold": score_threshold, "nms_iou_threshold": iou_threshold,
+        "num_classes": classes, "y_scale": 10.0, "x_scale": 10.0, "h_scale": 5.0, "w_scale": 5.0,
+    }  # fmt: skip
+    signature = " ".join(
+        [f'name: "{_POSTPROCESS}"']
+        + [f'attr {{ key: "{key}" value {{ {_attr(value)} }} }}' for key, value in attributes.items()]
+    )
+
+    @tf.function(experimental_implements=signature)
+    def postprocess(box_encodings, class_scores, anchor_boxes):
+        # Placeholders: the converter replaces this function with the op; shapes are the op's outputs.
+        del box_encodings, class_scores, anchor_boxes
+        boxes = tf.zeros((1, max_detections, 4), tf.float32, name="boxes")
+        labels = tf.zeros((1, max_detections), tf.float32, name="classes")
+        scores = tf.zeros((1, max_detections), tf.float32, name="scores")
+        count = tf.zeros((1,), tf.float32, name="num_detections")
+        return boxes, labels, scores, count
+
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    height, width = model.inputs[0].shape[1:3]
+
+    @tf.function(input_signature=[tf.TensorSpec((1, height, width, 3), tf.float32, name="image")])
+    def network(image):
+        outputs = model(image, training=False)
+        regressions = tf.gather(outputs["box_regressions"], [1, 0, 3, 2], axis=-1)
+        return regressions, tf.nn.softmax(outputs["class_logits"], axis=-1)
+
+    # The network with its weights as constants (as from_keras_model freezes a classifier), so that the
+    # post-processing function is never inlined away by freezing and no variable reaches the flatbuffer.
+    frozen = convert_variables_to_constants_v2(network.get_concrete_function())
+
+    @tf.function(input_signature=[tf.TensorSpec((1, height, width, 3), tf.float32, name="image")])
+    def detect(image):
+        regressions, scores = frozen(image)
+        return postprocess(regressions, scores, anchors_yxhw)
+
+    return detect
+
+
+def _attr(value) -> str:
+    if isinstance(value, bool):
+        return f"b: {str(value).lower()}"
+    if isinstance(value, int):
+        return f"i: {value}"
+    return f"f: {value}"
+
+
+def export_detector(
+    model: keras.Model,
+    output: str | Path,
+    labels: list[str],
+    quantization: str = "float32",
+    representative: RepresentativeData | None = None,
+    max_detections: int = 100,
+) -> Path:
+    """Write SSDLite with ``TFLite_Detection_PostProcess`` and object-detector metadata.
+
+    ``labels`` name the classes without background (80 for COCO). ``quantization``: ``float32``,
+    ``float16``, ``dynamic`` or ``int8`` (integer network, float input and the op's float outputs).
+    """
+    import tensorflow as tf
+
+    output = Path(output)
+    if output.suffix != ".tflite":
+        raise EdgeError(f"{output}: the output name must end in .tflite")
+    classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
+    if len(labels) != classes:
+        raise EdgeError(f"{len(labels)} labels for a detector with {classes} classes besides background")
+    detect = detector_with_postprocess(model, max_detections)
+    # Through a SavedModel, as TensorFlow's object-detection exporter does: only there does the
+    # post-processing function keep its `implements` annotation, which the converter turns into the op.
+    module = tf.Module()
+    module.detect = detect
+    with tempfile.TemporaryDirectory() as saved, converter_chatter_hidden():
+        options = tf.saved_model.SaveOptions(experimental_custom_gradients=False)  # inference only
+        tf.saved_model.save(module, saved, signatures=detect.get_concrete_function(), options=options)
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+        converter.allow_custom_ops = True  # only the post-processing op, which every LiteRT build registers
+        if quantization in ("float16", "dynamic", "int8"):
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if quantization == "float16":
+            converter.target_spec.supported_types = [tf.float16]
+        elif quantization == "int8":
+            if representative is None:
+                raise EdgeError("int8 detection export needs representative images")
+            converter.representative_dataset = representative.dataset(np.float32, 1.0)
+            # The post-processing op stays float: it has no integer kernel.
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
+        elif quantization not in ("float32", "dynamic"):
+            raise EdgeError(f"unknown quantization {quantization!r} for a detector")
+        try:
+            flatbuffer = converter.convert()
+        except Exception as error:  # the converter's own error classes vary
+            raise EdgeError(f"TFLite conversion of the detector failed: {str(error)[:1500]}") from None
+    _check_custom_ops(flatbuffer)
+    return write_atomically(output, _with_metadata(flatbuffer, "detector", labels))
+
+
+def _check_custom_ops(flatbuffer: bytes) -> None:
+    """Only the detection op may be custom: anything else would need Flex or a custom build."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    names = {op["op_name"] for op in Interpreter(model_content=flatbuffer)._get_ops_details()}
+    unexpected = sorted(name for name in names if name.startswith(("Flex", "Custom")) or name == "CUSTOM")
+    if unexpected:
+        raise EdgeError(f"the detector graph has ops outside LiteRT's builtins: {unexpected}")

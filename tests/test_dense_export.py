@@ -1,0 +1,130 @@
+"""Dense-task LiteRT exports: LiteRT vs Keras (fp32 and int8) and MediaPipe's ImageSegmenter / ObjectDetector.
+
+Keras-initialised weights (fixed seed) are used where outputs are compared by argmax or NMS: the random
+fixture checkpoints give class margins and box sizes so extreme that any rounding flips them.
+"""
+
+from __future__ import annotations
+
+import keras
+import mediapipe as mp
+import numpy as np
+import pytest
+from conftest import SAMPLES
+from mediapipe.tasks.python import BaseOptions, vision
+from PIL import Image
+
+from edge import EdgeError, LiteRTModel
+from edge.dense_export import export_detector, export_segmenter
+from edge.representative import RepresentativeData
+from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2, anchors_for
+from keras_mv2.applications.ssd_decode import detect
+
+
+def photo(size: tuple[int, int], name: str = "chelsea.jpg") -> np.ndarray:
+    return np.asarray(Image.open(SAMPLES / name).convert("RGB").resize(size[::-1], Image.BILINEAR))
+
+
+def calibration(size: tuple[int, int]) -> RepresentativeData:
+    images = [photo(size, name) for name in ("chelsea.jpg", "coffee.jpg", "astronaut.jpg", "rocket.jpg")]
+    return RepresentativeData(np.stack(images).astype(np.float32), "bundled photos")
+
+
+@pytest.fixture(scope="module")
+def segmenter():
+    keras.utils.set_random_seed(1)
+    return DeepLabV3MobileViTv2(0.5, classes=21, input_shape=(256, 256, 3))
+
+
+@pytest.fixture(scope="module")
+def detector():
+    keras.utils.set_random_seed(0)
+    return SSDLiteMobileViTv2(0.5, classes=81, input_shape=(320, 320, 3))
+
+
+def test_segmenter_fp32_and_int8_follow_keras_and_mediapipe_reads_it(segmenter, tmp_path):
+    image = photo((256, 256))
+    reference = segmenter.predict(image[None].astype(np.float32), verbose=0)[0]
+    labels = [f"class {i}" for i in range(21)]
+    fp32 = export_segmenter(segmenter, tmp_path / "seg.tflite", labels)
+    logits = LiteRTModel.load(fp32)(image[None].astype(np.float32))[0]
+    assert np.abs(logits - reference).max() < 1e-3
+    int8 = export_segmenter(segmenter, tmp_path / "seg8.tflite", labels, "int8", calibration((256, 256)))
+    agreement = (LiteRTModel.load(int8)(image[None].astype(np.float32))[0].argmax(-1) == reference.argmax(-1)).mean()
+    assert agreement > 0.8, agreement
+    options = vision.ImageSegmenterOptions(
+        base_options=BaseOptions(model_asset_path=str(fp32)), output_category_mask=True
+    )
+    with vision.ImageSegmenter.create_from_options(options) as mediapipe_segmenter:
+        result = mediapipe_segmenter.segment(mp.Image(image_format=mp.ImageFormat.SRGB, data=image))
+        mask = np.squeeze(result.category_mask.numpy_view())
+    assert (mask == reference.argmax(-1)).mean() > 0.99
+
+
+def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detector, tmp_path):
+    image = photo((320, 320))
+    outputs = detector.predict(image[None].astype(np.float32), verbose=0)
+    expected = detect(outputs["class_logits"], outputs["box_regressions"], anchors_for(detector), 0.01, 0.5, 10)[0]
+    labels = [f"class {i}" for i in range(1, 81)]
+    path = export_detector(detector, tmp_path / "det.tflite", labels, max_detections=10)
+    runner = LiteRTModel.load(path)
+    ops = {op["op_name"] for op in runner.interpreter._get_ops_details()}
+    assert "TFLite_Detection_PostProcess" in ops and not any(op.startswith("Flex") for op in ops)
+    runner.interpreter.set_tensor(runner.input_details["index"], image[None].astype(np.float32))
+    runner.interpreter.invoke()
+    # The op's outputs, in its order (the tensors are named ...:0 to ...:3): boxes, classes, scores, count.
+    details = sorted(runner.interpreter.get_output_details(), key=lambda d: d["name"].rsplit(":", 1)[-1])
+    boxes, classes, scores, count = (runner.interpreter.get_tensor(d["index"]) for d in details)
+    assert int(count[0]) == 10
+    np.testing.assert_allclose(boxes[0][:, [1, 0, 3, 2]], expected.boxes, atol=1e-4)  # op: (y1, x1, y2, x2)
+    np.testing.assert_allclose(scores[0], expected.scores, atol=1e-5)
+    np.testing.assert_array_equal(classes[0].astype(int) + 1, expected.classes)  # the op counts without background
+
+    options = vision.ObjectDetectorOptions(base_options=BaseOptions(model_asset_path=str(path)), max_results=3)
+    with vision.ObjectDetector.create_from_options(options) as mediapipe_detector:
+        found = mediapipe_detector.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=image)).detections
+    assert len(found) == 3
+    top = found[0]
+    assert top.categories[0].category_name == labels[expected.classes[0] - 1]
+    box = top.bounding_box
+    x1, y1 = expected.boxes[0][:2] * 320
+    assert abs(box.origin_x - x1) <= 2 and abs(box.origin_y - y1) <= 2
+
+
+def test_detector_int8_runs_and_keeps_the_top_detection(detector, tmp_path):
+    image = photo((320, 320))
+    path = export_detector(
+        detector, tmp_path / "det8.tflite", [f"c{i}" for i in range(80)], "int8", calibration((320, 320))
+    )
+    options = vision.ObjectDetectorOptions(base_options=BaseOptions(model_asset_path=str(path)), max_results=5)
+    with vision.ObjectDetector.create_from_options(options) as mediapipe_detector:
+        found = mediapipe_detector.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=image)).detections
+    assert 0 < len(found) <= 5
+
+
+def test_dense_export_bad_inputs(segmenter, detector, tmp_path):
+    with pytest.raises(EdgeError, match="21 classes"):
+        export_segmenter(segmenter, tmp_path / "a.tflite", ["x"])
+    with pytest.raises(EdgeError, match="besides background"):
+        export_detector(detector, tmp_path / "b.tflite", ["x"] * 81)
+    with pytest.raises(EdgeError, match=r"must end in \.tflite"):
+        export_segmenter(segmenter, tmp_path / "c.bin", [str(i) for i in range(21)])
+    with pytest.raises(EdgeError, match="representative"):
+        export_detector(detector, tmp_path / "d.tflite", [str(i) for i in range(80)], "int8")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_dense_command(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    output = tmp_path / "seg.tflite"
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_mv2.cli", "export-dense", "segmenter", str(output), "--alpha", "0.5",
+         "--size", "128"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert LiteRTModel.load(output).output_details["shape"].tolist() == [1, 128, 128, 21]
