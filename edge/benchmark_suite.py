@@ -102,3 +102,32 @@ def _kimm_model(alpha: float, size: int):
     name = {0.5: "W050", 0.75: "W075", 1.0: "W100", 1.25: "W125", 1.5: "W150", 1.75: "W175", 2.0: "W200"}[alpha]
     constructor = getattr(kimm.models, f"MobileViTV2{name}")
     return constructor(weights=None, input_shape=(size, size, 3))
+
+
+def run_dense_benchmark(
+    output_dir: str | Path, alpha: float = 1.0, thread_counts: tuple[int, ...] = (1, 2), progress=print
+) -> dict:
+    """LiteRT latency of DeepLabv3 (512x512) and SSDLite (320x320, with its post-processing op), fp32 and int8."""
+    import tempfile
+
+    from edge.dense_export import export_detector, export_segmenter
+    from edge.representative import generated
+    from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2
+
+    models = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, build, size, export, labels in (
+            ("deeplabv3", lambda: DeepLabV3MobileViTv2(alpha, input_shape=(512, 512, 3)), 512, export_segmenter, 21),
+            ("ssdlite", lambda: SSDLiteMobileViTv2(alpha, input_shape=(320, 320, 3)), 320, export_detector, 80),
+        ):
+            model = build()
+            for quantization in ("float32", "int8"):
+                calibration = generated((size, size), 8) if quantization == "int8" else None
+                path = Path(scratch) / f"{name}-{quantization}.tflite"
+                export(model, path, [str(i) for i in range(labels)], quantization, calibration)
+                models[f"{name} {alpha} {size}px {quantization}"] = path.read_bytes()
+                progress(f"exported {name} {quantization}")
+    report = {"alpha": alpha, **benchmark_models(models, thread_counts, progress=progress)}
+    write_json(report, Path(output_dir) / "dense_benchmark.json")
+    plot_models(report, Path(output_dir) / "dense_latency.png")
+    return report

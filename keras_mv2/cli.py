@@ -132,6 +132,12 @@ def _benchmark(args) -> int:
 
     from edge.benchmark_suite import run_benchmark
 
+    if args.dense:
+        from edge.benchmark_suite import run_dense_benchmark
+
+        run_dense_benchmark(args.output_dir, args.alpha, tuple(args.threads))
+        print(f"wrote {args.output_dir}/dense_benchmark.json and dense_latency.png")
+        return 0
     extra = None
     if args.images_npz:
         with np.load(args.images_npz) as data:
@@ -308,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--compare-kimm", action="store_true", help="also time kimm's MobileViTv2 (needs kimm)")
     bench.add_argument("--no-int8", action="store_true")
     bench.add_argument("--no-attention", action="store_true")
+    bench.add_argument("--dense", action="store_true", help="time DeepLabv3 and SSDLite exports instead")
     bench.set_defaults(func=_benchmark)
     return parser
 

@@ -112,3 +112,37 @@ def test_unpublished_width_is_refused_before_any_download(mirror):
     with pytest.raises(CheckpointError, match=r"not for alpha=0\.6"):
         MobileViTv2(0.6, weights="imagenet1k-256")
     assert MirrorHandler.requests == []
+
+
+def test_dense_checkpoints_by_name_through_a_mirror(tmp_path, monkeypatch):
+    from conftest import CVNETS_DENSE
+
+    from keras_mv2.applications import SSDLiteMobileViTv2
+
+    root = tmp_path / "dense-mirror"
+    folder = root / "detection" / "mobilevitv2"
+    folder.mkdir(parents=True)
+    shutil.copy(CVNETS_DENSE / "cvnets-ssdlite-coco-mobilevitv2-0.5-random.pt", folder / "coco-ssd-mobilevitv2-0.5.pt")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **k: MirrorHandler(*a, directory=str(root), **k)
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("KERAS_MV2_DENSE_WEIGHTS_URL", f"http://127.0.0.1:{server.server_address[1]}/")
+        model = SSDLiteMobileViTv2(0.5, classes=80, weights="coco-ssdlite", input_shape=(320, 320, 3))
+        io = np.load(CVNETS_DENSE / "cvnets-ssdlite-coco-mobilevitv2-0.5-io-320x320.npz")
+        outputs = model.predict(io["image_nchw_uint8"].transpose(0, 2, 3, 1).astype("float32"), verbose=0)
+        assert (
+            np.abs(outputs["box_regressions"] - io["box_regressions"]).max()
+            < 1e-4 * np.abs(io["box_regressions"]).max()
+        )
+        cached = list((tmp_path / "weights-cache").glob("coco-ssdlite-mobilevitv2-0.5.npz"))
+        assert len(cached) == 1  # converted once, no pickle kept
+        with pytest.raises(CheckpointError, match="published only for the widths"):
+            SSDLiteMobileViTv2(0.6, weights="coco-ssdlite", input_shape=(320, 320, 3))
+        with pytest.raises(CheckpointError, match="holds ssdlite weights, the model is deeplabv3"):
+            from keras_mv2.applications import DeepLabV3MobileViTv2
+
+            DeepLabV3MobileViTv2(0.5, weights="coco-ssdlite", input_shape=(256, 256, 3))
+    finally:
+        server.shutdown()
