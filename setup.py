@@ -22,6 +22,10 @@ EDGE = [
     "mediapipe==1.2.2",
     "matplotlib>=3.8",
 ]
+TRAIN = [
+    "tensorboard==2.21.0",  # the TensorBoard callback's summaries
+    "scikit-learn>=1.4",  # its bundled digits: the fine-tuning example and the training tests
+]
 TEST = [
     "pytest>=8",
     "ruff==0.17.5",
@@ -44,7 +48,7 @@ setup(
         "edge": ["web_demo/*.html", "web_demo/*.js", "web_demo/*.css", "web_demo/*.json", "web_demo/*.md"],
     },
     install_requires=CORE,
-    extras_require={"edge": EDGE, "test": EDGE + TEST},
+    extras_require={"edge": EDGE, "train": TRAIN, "test": EDGE + TRAIN + TEST},
     entry_points={"console_scripts": ["mv2=keras_mv2.cli:main"]},
     license="Apache-2.0",
 )

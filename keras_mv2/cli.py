@@ -172,6 +172,26 @@ def _export_dense(args) -> int:
     return 0
 
 
+def _train(args) -> int:
+    import json
+
+    from keras_mv2.training import TrainConfig, train
+
+    overrides = json.loads(args.recipe) if args.recipe else {}
+    if args.learning_rate is not None:
+        overrides["learning_rate"] = args.learning_rate
+    if args.no_mix:
+        overrides.update(mixup_alpha=0.0, cutmix_alpha=0.0)
+    config = TrainConfig(
+        data=args.data, output_dir=args.output_dir, alpha=args.alpha, weights=args.weights, image_size=args.size,
+        batch_size=args.batch_size, epochs=args.epochs, validation_data=args.validation_data,
+        augment=not args.no_augment, strategy=args.strategy, seed=args.seed, recipe_overrides=overrides,
+    )  # fmt: skip
+    summary = train(config)
+    print(f"validation accuracy {summary['validation_accuracy']:.4f}; model: {args.output_dir}/model.keras")
+    return 0
+
+
 def _serve_demo(args) -> int:
     from edge.serve import serve_demo
 
@@ -286,6 +306,23 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--threshold", type=float, default=0.3, help="minimum score drawn")
     detect.set_defaults(func=_detect)
 
+    training = commands.add_parser("train", help="fine-tune or train on an image folder with the paper's recipe")
+    training.add_argument("data", help="folder with one sub-folder of images per class, or tfds:<name>")
+    training.add_argument("--output-dir", default="artifacts/train")
+    training.add_argument("--alpha", type=float, default=1.0)
+    training.add_argument("--weights", default=None, help="classification checkpoint to fine-tune from")
+    training.add_argument("--size", type=int, default=256)
+    training.add_argument("--batch-size", type=int, default=32, help="global batch size")
+    training.add_argument("--epochs", type=int, default=10)
+    training.add_argument("--learning-rate", type=float, default=None, help="peak learning rate (default: per width)")
+    training.add_argument("--validation-data", help="a validation folder (default: 10%% of the data)")
+    training.add_argument("--strategy", default="auto", choices=["auto", "none", "mirrored", "multi_worker"])
+    training.add_argument("--no-augment", action="store_true", help="no augmentation or shuffling")
+    training.add_argument("--no-mix", action="store_true", help="no MixUp/CutMix")
+    training.add_argument("--recipe", help="JSON object overriding Recipe fields")
+    training.add_argument("--seed", type=int, default=0)
+    training.set_defaults(func=_train)
+
     dense = commands.add_parser("export-dense", help="export DeepLabv3 / SSDLite to LiteRT for MediaPipe")
     dense.add_argument("task", choices=["segmenter", "detector"])
     dense.add_argument("output", help="output .tflite path")
@@ -327,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (CheckpointError, EdgeError, FileNotFoundError, ValueError) as error:
+    except (CheckpointError, EdgeError, FileNotFoundError, ValueError) as error:  # DatasetError is a ValueError
         print(f"mv2 {args.command}: error: {error}", file=sys.stderr)
         return 2
 

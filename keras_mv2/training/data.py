@@ -1,0 +1,196 @@
+"""Training data: an image folder (one sub-folder per class) or a TFDS name, as ``tf.data`` pipelines.
+
+Training images get the paper's augmentation (random resized crop, flip, RandAugment, random erasing, then
+MixUp or CutMix per batch) from Keras' preprocessing layers; evaluation images the reference transform
+(short side to 288/256 of the size, bicubic, centre crop).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
+
+
+class DatasetError(ValueError):
+    """A data set that cannot be trained on; the message says which folder or file and why."""
+
+
+@dataclass
+class ImageFolder:
+    files: list[str]
+    labels: np.ndarray
+    class_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def split(self, validation_fraction: float, seed: int = 0) -> tuple[ImageFolder, ImageFolder]:
+        """A stratified split: every class keeps at least one image on each side."""
+        rng = np.random.default_rng(seed)
+        train, held_out = [], []
+        for label in range(len(self.class_names)):
+            indices = rng.permutation(np.flatnonzero(self.labels == label))
+            if len(indices) < 2:
+                raise DatasetError(f"class '{self.class_names[label]}' has {len(indices)} image: need 2 to split")
+            count = min(len(indices) - 1, max(1, round(validation_fraction * len(indices))))
+            held_out += list(indices[:count])
+            train += list(indices[count:])
+        return self._subset(sorted(train)), self._subset(sorted(held_out))
+
+    def _subset(self, indices) -> ImageFolder:
+        return ImageFolder([self.files[i] for i in indices], self.labels[indices], self.class_names)
+
+
+def scan_image_folder(root: str | Path, check_images: bool = True) -> ImageFolder:
+    """List ``root/<class>/<image>`` files; with ``check_images``, open every image header.
+
+    Raises:
+        DatasetError: no such folder, fewer than two classes, a class without images, or an unreadable image.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    root = Path(root)
+    if not root.is_dir():
+        raise DatasetError(f"{root}: no such data folder")
+    classes = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not classes:
+        raise DatasetError(f"{root}: no class folders (expected {root}/<class name>/<images>)")
+    if len(classes) < 2:
+        raise DatasetError(f"{root}: only one class ('{classes[0]}'); a classifier needs at least two")
+    files, labels = [], []
+    for label, name in enumerate(classes):
+        images = sorted(str(p) for p in (root / name).rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        if not images:
+            raise DatasetError(f"{root / name}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        files += images
+        labels += [label] * len(images)
+    if check_images:
+        for path in files:
+            try:
+                with Image.open(path) as image:
+                    image.verify()
+            except (UnidentifiedImageError, OSError, SyntaxError) as error:
+                raise DatasetError(f"{path}: not a readable image ({error})") from None
+    return ImageFolder(files, np.array(labels, np.int32), classes)
+
+
+def _decode(path):
+    import tensorflow as tf
+
+    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    return tf.cast(image, tf.float32)
+
+
+def _random_resized_crop(image, size: int, scale: tuple[float, float]):
+    import tensorflow as tf
+
+    begin, extent, _ = tf.image.sample_distorted_bounding_box(
+        tf.shape(image), tf.zeros((1, 0, 4)), area_range=scale, aspect_ratio_range=(3 / 4, 4 / 3),
+        max_attempts=10, use_image_if_no_bounding_boxes=True,
+    )  # fmt: skip
+    crop = tf.slice(image, begin, extent)
+    return tf.clip_by_value(tf.image.resize(crop, (size, size), method="bicubic"), 0, 255)
+
+
+def _eval_resize(image, size: int):
+    import tensorflow as tf
+
+    short = math.floor(size * 288 / 256)
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    factor = short / tf.reduce_min(shape)
+    resized = tf.image.resize(image, tf.cast(tf.round(shape * factor), tf.int32), method="bicubic")
+    return tf.clip_by_value(tf.image.resize_with_crop_or_pad(resized, size, size), 0, 255)
+
+
+@dataclass
+class TFDSData:
+    """A TensorFlow Datasets split: ``dataset`` yields ``(uint8 image, integer label)``."""
+
+    dataset: object
+    class_names: list[str]
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def load_tfds(name: str, split: str, data_dir: str | None = None) -> TFDSData:
+    """``tfds.load(name, split, as_supervised=True)`` with its class names (needs tensorflow-datasets)."""
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        raise DatasetError(
+            f"tfds:{name}: tensorflow-datasets is not installed (pip install tensorflow-datasets)"
+        ) from None
+    try:
+        dataset, info = tfds.load(name, split=split, as_supervised=True, with_info=True, data_dir=data_dir)
+    except Exception as error:  # TFDS raises many kinds (unknown name, no download, missing split)
+        raise DatasetError(f"tfds:{name} [{split}]: {error}") from None
+    names = list(info.features["label"].names)
+    if len(names) < 2:
+        raise DatasetError(f"tfds:{name}: {len(names)} class; a classifier needs at least two")
+    return TFDSData(dataset, names, int(info.splits[split].num_examples))
+
+
+def make_dataset(
+    data: ImageFolder | TFDSData,
+    image_size: int,
+    batch_size: int,
+    training: bool,
+    recipe=None,
+    augment: bool = True,
+    seed: int = 0,
+):
+    """Batches of ``(images in [0, 255], one-hot labels)``; ``augment=False`` keeps training deterministic."""
+    import keras
+    import tensorflow as tf
+
+    classes = len(data.class_names)
+    if isinstance(data, TFDSData):
+        dataset = data.dataset.map(lambda image, label: (tf.cast(image, tf.float32), label))
+    else:
+        dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
+    if training and augment:
+        dataset = dataset.shuffle(min(len(data), 10_000), seed=seed, reshuffle_each_iteration=True)
+
+    def load(image, label):
+        if training and augment:
+            image = _random_resized_crop(image, image_size, recipe.crop_scale)
+            image = tf.image.random_flip_left_right(image, seed=seed)
+        else:
+            image = _eval_resize(image, image_size)
+        image.set_shape((image_size, image_size, 3))
+        return image, tf.one_hot(label, classes)
+
+    dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.batch(batch_size, drop_remainder=training)
+    if training and augment:
+        per_image = []
+        if recipe.randaugment:
+            per_image.append(keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.9, seed=seed))
+        if recipe.random_erasing > 0:  # a (p, p) factor is "erase with probability p"
+            probability = (recipe.random_erasing, recipe.random_erasing)
+            per_image.append(keras.layers.RandomErasing(factor=probability, value_range=(0, 255), seed=seed))
+        mixers = [
+            keras.layers.MixUp(alpha=recipe.mixup_alpha, seed=seed),
+            keras.layers.CutMix(factor=recipe.cutmix_alpha, seed=seed),
+        ]
+
+        def augment_batch(images, labels):
+            for layer in per_image:
+                images = layer(images, training=True)
+            mix = mixers[0]({"images": images, "labels": labels}, training=True)
+            cut = mixers[1]({"images": images, "labels": labels}, training=True)
+            use_mixup = tf.random.uniform(()) < 0.5  # one of the two per batch, as ml-cvnets does
+            return (
+                tf.where(use_mixup, mix["images"], cut["images"]),
+                tf.where(use_mixup, mix["labels"], cut["labels"]),
+            )
+
+        dataset = dataset.map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)

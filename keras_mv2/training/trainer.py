@@ -1,0 +1,185 @@
+"""Fine-tune or train MobileViTv2 with the paper's recipe, with Keras' own optimiser, callbacks and ``tf.distribute``.
+
+Everything is a Keras/TensorFlow component: ``keras.optimizers.AdamW`` (weight decay off for norms and
+biases, EMA of the weights, global-norm clipping), ``CosineDecay`` with linear warm-up, label-smoothed
+cross-entropy, ``BackupAndRestore`` (a killed run resumes at the start of the epoch it was in),
+``ModelCheckpoint`` every epoch, ``TensorBoard``, and ``MirroredStrategy`` / ``MultiWorkerMirroredStrategy``
+(``TF_CONFIG``) for more devices or machines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_mv2.training.data import DatasetError, ImageFolder, TFDSData, load_tfds, make_dataset, scan_image_folder
+from keras_mv2.training.recipe import Recipe, recipe_for
+
+
+@dataclass
+class TrainConfig:
+    data: str  # an image folder (one sub-folder per class) or "tfds:<name>"
+    output_dir: str
+    alpha: float = 1.0
+    weights: str | None = None  # a classification checkpoint to start from (fine-tuning); None trains from scratch
+    image_size: int = 256
+    batch_size: int = 32  # global, over all devices and workers
+    epochs: int = 10
+    validation_data: str | None = None  # a second image folder (a split name for tfds:); else a fraction of `data`
+    validation_fraction: float = 0.1
+    augment: bool = True  # False: no shuffling or augmentation (deterministic; used by the distribution test)
+    strategy: str = "auto"  # auto | none | mirrored | multi_worker
+    seed: int = 0
+    recipe_overrides: dict = field(default_factory=dict)  # any Recipe field, e.g. {"learning_rate": 1e-3}
+
+
+def choose_strategy(name: str):
+    """``auto``: multi-worker when ``TF_CONFIG`` names a cluster, mirrored with several GPUs, else the default."""
+    import tensorflow as tf
+
+    if name == "auto":
+        name = (
+            "multi_worker"
+            if "TF_CONFIG" in os.environ
+            else "mirrored"
+            if len(tf.config.list_logical_devices("GPU")) > 1
+            else "none"
+        )
+    if name == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "none":
+        return tf.distribute.get_strategy()
+    raise ValueError(f"strategy must be auto, none, mirrored or multi_worker, got {name!r}")
+
+
+def build_classifier(alpha: float, classes: int, image_size: int, weights: str | None) -> keras.Model:
+    """MobileViTv2 with a new ``classes``-way head; the backbone comes from ``weights`` when given."""
+    from keras_mv2.applications import MobileViTv2
+
+    model = MobileViTv2(alpha, classes=classes, input_shape=(image_size, image_size, 3), classifier_activation=None)
+    if weights is not None:
+        backbone = MobileViTv2(alpha, include_top=False, weights=weights, input_shape=(image_size, image_size, 3))
+        for layer in backbone.layers:
+            if layer.weights:
+                model.get_layer(layer.name).set_weights(layer.get_weights())
+    return model
+
+
+def make_optimizer(recipe: Recipe, total_steps: int) -> keras.optimizers.Optimizer:
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=recipe.warmup_start,
+        warmup_target=recipe.learning_rate,
+        warmup_steps=recipe.warmup_steps,
+        decay_steps=max(1, total_steps - recipe.warmup_steps),
+        alpha=recipe.min_learning_rate_ratio,
+    )
+    optimizer = keras.optimizers.AdamW(
+        learning_rate=schedule,
+        weight_decay=recipe.weight_decay,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        global_clipnorm=recipe.clip_global_norm,
+        use_ema=recipe.ema_momentum > 0,
+        ema_momentum=recipe.ema_momentum,
+    )
+    # No decay on norms and biases (ml-cvnets excludes every 1-D parameter).
+    optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
+    return optimizer
+
+
+def _load_data(config: TrainConfig) -> tuple[ImageFolder | TFDSData, ImageFolder | TFDSData]:
+    if config.data.startswith("tfds:"):
+        name = config.data.removeprefix("tfds:")
+        return load_tfds(name, "train"), load_tfds(name, config.validation_data or "validation")
+    train = scan_image_folder(config.data)
+    if config.validation_data:
+        validation = scan_image_folder(config.validation_data)
+        if validation.class_names != train.class_names:
+            raise DatasetError(
+                f"{config.validation_data}: classes {validation.class_names} differ from {train.class_names}"
+            )
+        return train, validation
+    return train.split(config.validation_fraction, config.seed)
+
+
+def train(config: TrainConfig, progress: int | str = "auto") -> dict:
+    """Train; returns a summary (and writes it to ``<output_dir>/summary.json``).
+
+    Writes ``model.keras`` (final, EMA weights), ``checkpoints/epoch_NNN.weights.h5``, ``logs/`` (TensorBoard)
+    and keeps ``backup/`` while training, from which an interrupted run with the same config resumes.
+    """
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(config.seed)
+    output = Path(config.output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    train_data, validation_data = _load_data(config)
+    classes = len(train_data.class_names)
+    strategy = choose_strategy(config.strategy)
+    steps_per_epoch = len(train_data) // config.batch_size
+    if steps_per_epoch == 0:
+        raise DatasetError(
+            f"{config.data}: {len(train_data)} training images, fewer than one batch of {config.batch_size}"
+        )
+    recipe = replace(recipe_for(config.alpha), **config.recipe_overrides)
+    recipe = recipe.for_fine_tuning(config.epochs, config.batch_size, steps_per_epoch)
+    if recipe.mixed_precision and tf.config.list_physical_devices("GPU"):
+        keras.mixed_precision.set_global_policy("mixed_float16")
+
+    train_ds = make_dataset(train_data, config.image_size, config.batch_size, True, recipe, config.augment, config.seed)
+    val_ds = make_dataset(validation_data, config.image_size, config.batch_size, False)
+    with strategy.scope():
+        model = build_classifier(config.alpha, classes, config.image_size, config.weights)
+        if strategy.num_replicas_in_sync > 1:
+            # Batch statistics over the global batch, so that N workers train exactly like one.
+            for layer in _all_layers(model):
+                if isinstance(layer, keras.layers.BatchNormalization):
+                    layer.synchronized = True
+        model.compile(
+            optimizer=make_optimizer(recipe, config.epochs * steps_per_epoch),
+            loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=recipe.label_smoothing),
+            metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
+        )
+    callbacks = [
+        keras.callbacks.BackupAndRestore(str(output / "backup")),
+        keras.callbacks.ModelCheckpoint(
+            str(output / "checkpoints" / "epoch_{epoch:03d}.weights.h5"), save_weights_only=True
+        ),
+        keras.callbacks.TensorBoard(str(output / "logs")),
+    ]
+    history = model.fit(
+        train_ds, validation_data=val_ds, epochs=config.epochs, steps_per_epoch=steps_per_epoch,
+        callbacks=callbacks, verbose=progress,
+    )  # fmt: skip
+    model.save(output / "model.keras")
+    _, accuracy = model.evaluate(val_ds, verbose=0)
+    summary = {
+        "config": asdict(config),
+        "recipe": asdict(recipe),
+        "classes": train_data.class_names,
+        "train_images": len(train_data),
+        "validation_images": len(validation_data),
+        "history": {k: [float(v) for v in values] for k, values in history.history.items()},
+        "validation_accuracy": float(accuracy),
+        "replicas": strategy.num_replicas_in_sync,
+    }
+    (output / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def _all_layers(model: keras.Model):
+    yield from model._flatten_layers(include_self=False)
+
+
+def final_weights(output_dir: str | Path) -> list[np.ndarray]:
+    """The trained model's weights, for comparing runs."""
+    model = keras.models.load_model(Path(output_dir) / "model.keras")
+    return [np.asarray(w) for w in model.weights]
