@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--learning-rate", type=float, default=None, help="peak learning rate (default: per width)")
     training.add_argument("--validation-data", help="a validation folder (default: 10%% of the data)")
     training.add_argument("--strategy", default="auto", choices=["auto", "none", "mirrored", "multi_worker"])
-    training.add_argument("--no-augment", action="store_true", help="no augmentation or shuffling")
+    training.add_argument("--no-augment", action="store_true", help="no augmentation")
     training.add_argument("--no-mix", action="store_true", help="no MixUp/CutMix")
     training.add_argument("--recipe", help="JSON object overriding Recipe fields")
     training.add_argument("--seed", type=int, default=0)

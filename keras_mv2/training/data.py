@@ -146,7 +146,7 @@ def make_dataset(
     augment: bool = True,
     seed: int = 0,
 ):
-    """Batches of ``(images in [0, 255], one-hot labels)``; ``augment=False`` keeps training deterministic."""
+    """Batches of ``(images in [0, 255], one-hot labels)``; ``augment=False`` leaves images as they are."""
     import keras
     import tensorflow as tf
 
@@ -155,7 +155,7 @@ def make_dataset(
         dataset = data.dataset.map(lambda image, label: (tf.cast(image, tf.float32), label))
     else:
         dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
-    if training and augment:
+    if training:  # seeded: the same order in every process, so distributed and single runs see the same batches
         dataset = dataset.shuffle(min(len(data), 10_000), seed=seed, reshuffle_each_iteration=True)
 
     def load(image, label):

@@ -32,7 +32,7 @@ class TrainConfig:
     epochs: int = 10
     validation_data: str | None = None  # a second image folder (a split name for tfds:); else a fraction of `data`
     validation_fraction: float = 0.1
-    augment: bool = True  # False: no shuffling or augmentation (deterministic; used by the distribution test)
+    augment: bool = True  # False: no augmentation (the order is a seeded shuffle either way)
     strategy: str = "auto"  # auto | none | mirrored | multi_worker
     seed: int = 0
     recipe_overrides: dict = field(default_factory=dict)  # any Recipe field, e.g. {"learning_rate": 1e-3}

@@ -1,0 +1,134 @@
+"""Training: a short real run learns, a killed run resumes, two workers equal one, bad data is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from keras_mv2.training import DatasetError, Recipe, TrainConfig, recipe_for, scan_image_folder, train
+from keras_mv2.training.datasets import write_digits
+
+
+@pytest.fixture(scope="module")
+def digits(tmp_path_factory):
+    return write_digits(tmp_path_factory.mktemp("digits"), size=64, limit_per_class=40)
+
+
+def short_config(data, output, **changes) -> TrainConfig:
+    settings = dict(
+        data=str(data), output_dir=str(output), alpha=0.5, image_size=64, batch_size=16, epochs=3,
+        validation_fraction=0.2, recipe_overrides={"learning_rate": 3e-3, "mixup_alpha": 0.0, "cutmix_alpha": 0.0},
+    )  # fmt: skip
+    settings.update(changes)
+    return TrainConfig(**settings)
+
+
+def test_recipe_follows_the_reference_per_width():
+    assert recipe_for(1.0).learning_rate == 0.0075 and recipe_for(1.0).weight_decay == 0.013
+    assert recipe_for(2.0).weight_decay == 0.05 and recipe_for(0.55).learning_rate == 0.009  # nearest width
+    short = Recipe().for_fine_tuning(epochs=2, batch_size=16, steps_per_epoch=50)
+    assert short.warmup_steps == 10 and short.ema_momentum == pytest.approx(0.9)
+
+
+def test_short_training_learns_and_writes_its_outputs(digits, tmp_path):
+    summary = train(short_config(digits, tmp_path, augment=False, epochs=4), progress=0)
+    losses = summary["history"]["loss"]
+    assert losses[-1] < 0.9 * losses[0], losses
+    assert summary["validation_accuracy"] > 0.2  # 10 classes: chance is 0.1
+    assert (tmp_path / "model.keras").is_file() and len(list((tmp_path / "checkpoints").glob("*.h5"))) == 4
+    assert list((tmp_path / "logs").rglob("events.out.tfevents.*"))  # TensorBoard
+    model = keras.models.load_model(tmp_path / "model.keras")
+    assert model.outputs[0].shape[-1] == 10
+
+
+def test_a_killed_run_resumes_where_it_stopped(digits, tmp_path):
+    command = [sys.executable, str(ROOT / "scripts" / "train.py"), str(digits), "--output-dir", str(tmp_path),
+               "--alpha", "0.5", "--size", "64", "--batch-size", "16", "--epochs", "3", "--no-mix"]  # fmt: skip
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 400
+    while not (tmp_path / "checkpoints" / "epoch_001.weights.h5").exists():
+        assert first.poll() is None and time.monotonic() < deadline, "the first run ended before its first epoch"
+        time.sleep(0.5)
+    time.sleep(1.0)  # let the backup of epoch 1 land
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert not (tmp_path / "model.keras").exists()
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "Epoch 1/3" not in second.stdout and "Epoch 2/3" in second.stdout  # resumed, not restarted
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert len(summary["history"]["loss"]) == 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_two_workers_train_like_one_process(digits, tmp_path):
+    ports = [free_port(), free_port()]
+    worker = str(ROOT / "tests" / "distributed_worker.py")
+    processes = []
+    for index in range(2):
+        environment = dict(os.environ, TF_CONFIG=json.dumps({
+            "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]}, "task": {"type": "worker", "index": index},
+        }))  # fmt: skip
+        processes.append(subprocess.Popen(
+            [sys.executable, worker, str(digits), str(tmp_path / f"worker{index}"), "multi_worker"],
+            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ))  # fmt: skip
+    single = subprocess.run(
+        [sys.executable, worker, str(digits), str(tmp_path / "single"), "none"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    outputs = [p.communicate(timeout=900) for p in processes]
+    for process, (_, error) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, error[-3000:]
+    assert single.returncode == 0, single.stderr[-3000:]
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+    assert [r["replicas"] for r in reports] == [2, 2]
+    assert reports[0]["loss"] == pytest.approx(reports[1]["loss"], abs=1e-6)  # lockstep
+    weights = [
+        keras.models.load_model(tmp_path / name / "model.keras").weights for name in ("worker0", "worker1", "single")
+    ]
+    for a, b, c in zip(*weights, strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-6)  # the workers agree
+        np.testing.assert_allclose(np.asarray(a), np.asarray(c), atol=2e-4)  # and equal the single process
+
+
+def test_bad_data_sets_are_refused(tmp_path):
+    with pytest.raises(DatasetError, match="no such data folder"):
+        scan_image_folder(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DatasetError, match="no class folders"):
+        scan_image_folder(tmp_path / "empty")
+    one = write_digits(tmp_path / "one", size=32, limit_per_class=2)
+    for extra in [p for p in one.iterdir() if p.name != "3"]:
+        for file in extra.iterdir():
+            file.unlink()
+        extra.rmdir()
+    with pytest.raises(DatasetError, match="only one class"):
+        scan_image_folder(one)
+    broken = write_digits(tmp_path / "broken", size=32, limit_per_class=2)
+    (broken / "7" / "0002.png").write_text("not a png")
+    with pytest.raises(DatasetError, match=r"0002\.png: not a readable image"):
+        scan_image_folder(broken)
+    (broken / "7" / "0002.png").unlink()
+    (broken / "8").mkdir(exist_ok=True)
+    for file in (broken / "8").iterdir():
+        file.unlink()
+    with pytest.raises(DatasetError, match=r"8: no images"):
+        scan_image_folder(broken)
+    with pytest.raises(DatasetError, match="tensorflow-datasets is not installed"):
+        train(short_config("tfds:mnist", tmp_path / "out"))
