@@ -148,6 +148,11 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
             loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=recipe.label_smoothing),
             metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
         )
+        if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            from keras_mv2.training.keras_compat import patch_multi_worker_log_reduction
+
+            patch_multi_worker_log_reduction()
+            _build_before_fit(model, config.image_size, classes)
     callbacks = [
         keras.callbacks.BackupAndRestore(str(output / "backup")),
         keras.callbacks.ModelCheckpoint(
@@ -173,6 +178,18 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
     }
     (output / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def _build_before_fit(model: keras.Model, image_size: int, classes: int) -> None:
+    """Build metrics, loss and optimiser from shapes, and skip ``fit``'s own build from the first batch.
+
+    Keras 3.15's TensorFlow trainer builds a model under a strategy by all-reducing the first input batch
+    (``strategy.reduce`` on an ``(x, y)`` tuple), which MultiWorkerMirroredStrategy cannot reduce: ``fit``
+    fails before the first step. Building here from shapes needs no data, so that step is skipped.
+    """
+    images = np.zeros((1, image_size, image_size, 3), "float32")
+    model._symbolic_build(data_batch=(images, np.zeros((1, classes), "float32")))
+    object.__setattr__(model, "_maybe_symbolic_build", lambda iterator=None, data_batch=None: None)
 
 
 def _all_layers(model: keras.Model):
