@@ -192,6 +192,37 @@ def _train(args) -> int:
     return 0
 
 
+def _evaluate(args) -> int:
+    import numpy as np
+
+    from keras_mv2.applications import eval_transform
+    from keras_mv2.training import scan_image_folder
+
+    data = scan_image_folder(args.folder)
+    if args.model_file.endswith(".tflite"):
+        from edge.runtime import LiteRTModel
+
+        runner = LiteRTModel.load(args.model_file, threads=args.threads)
+        size, predict = runner.input_size, runner
+    else:
+        import keras
+
+        import keras_mv2.layers  # noqa: F401 - registers the layers the saved model uses
+
+        model = keras.models.load_model(args.model_file)
+        size = tuple(model.inputs[0].shape[1:3])
+
+        def predict(x):
+            return model.predict(x, verbose=0, batch_size=32)
+
+    correct = 0
+    for start in range(0, len(data), 64):
+        batch = np.stack([eval_transform(path, size) for path in data.files[start : start + 64]])
+        correct += int((np.argmax(predict(batch), axis=1) == data.labels[start : start + 64]).sum())
+    print(f"{args.model_file}: top-1 accuracy {correct / len(data):.4f} on {len(data)} images of {args.folder}")
+    return 0
+
+
 def _serve_demo(args) -> int:
     from edge.serve import serve_demo
 
@@ -322,6 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--recipe", help="JSON object overriding Recipe fields")
     training.add_argument("--seed", type=int, default=0)
     training.set_defaults(func=_train)
+
+    evaluate = commands.add_parser("evaluate", help="top-1 accuracy of a .keras or .tflite model on an image folder")
+    evaluate.add_argument("model_file")
+    evaluate.add_argument("folder", help="one sub-folder per class, in the training's class order (sorted names)")
+    evaluate.add_argument("--threads", type=int, default=2)
+    evaluate.set_defaults(func=_evaluate)
 
     dense = commands.add_parser("export-dense", help="export DeepLabv3 / SSDLite to LiteRT for MediaPipe")
     dense.add_argument("task", choices=["segmenter", "detector"])
