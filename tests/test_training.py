@@ -40,7 +40,7 @@ def test_recipe_follows_the_reference_per_width():
     assert short.warmup_steps == 10 and short.ema_momentum == pytest.approx(0.9)
 
 
-def test_short_training_learns_and_writes_its_outputs(digits, tmp_path):
+def test_short_training_learns_and_writes_its_outputs(digits, tmp_path, capsys):
     summary = train(short_config(digits, tmp_path, augment=False, epochs=4), progress=0)
     losses = summary["history"]["loss"]
     assert losses[-1] < 0.9 * losses[0], losses
@@ -49,6 +49,11 @@ def test_short_training_learns_and_writes_its_outputs(digits, tmp_path):
     assert list((tmp_path / "logs").rglob("events.out.tfevents.*"))  # TensorBoard
     model = keras.models.load_model(tmp_path / "model.keras")
     assert model.outputs[0].shape[-1] == 10
+    from keras_mv2.cli import main
+
+    assert main(["evaluate", str(tmp_path / "model.keras"), str(digits)]) == 0
+    accuracy = float(capsys.readouterr().out.split("top-1 accuracy ")[1].split()[0])
+    assert accuracy > 0.2
 
 
 def test_a_killed_run_resumes_where_it_stopped(digits, tmp_path):
