@@ -13,7 +13,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from edge.convert import convert, converter_chatter_hidden, write_atomically
+from edge.convert import _input_scale, convert, converter_chatter_hidden, write_atomically
 from edge.errors import EdgeError
 from edge.representative import RepresentativeData
 
@@ -50,9 +50,9 @@ def export_segmenter(
         raise EdgeError("export_segmenter needs one (batch, H, W, classes) output (build without aux_head)")
     if len(labels) != outputs[0].shape[-1]:
         raise EdgeError(f"{len(labels)} labels for a model with {outputs[0].shape[-1]} classes")
-    io_type = "float32"
-    conversion = convert(model, quantization, io_type, representative)
-    return write_atomically(output, _with_metadata(conversion.flatbuffer, "segmenter", labels))
+    conversion = convert(model, quantization, "float32", representative)
+    input_range = (0.0, 255.0 * _input_scale(model))  # [0, 255], or [0, 1] without include_preprocessing
+    return write_atomically(output, _with_metadata(conversion.flatbuffer, "segmenter", labels, input_range))
 
 
 # TFLite's detection post-processing op, as its kernel documents its attributes.
@@ -164,7 +164,7 @@ def export_detector(
         elif quantization == "int8":
             if representative is None:
                 raise EdgeError("int8 detection export needs representative images")
-            converter.representative_dataset = representative.dataset(np.float32, 1.0)
+            converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
             # The post-processing op stays float: it has no integer kernel.
             converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
         elif quantization not in ("float32", "dynamic"):
@@ -174,7 +174,8 @@ def export_detector(
         except Exception as error:  # the converter's own error classes vary
             raise EdgeError(f"TFLite conversion of the detector failed: {str(error)[:1500]}") from None
     _check_custom_ops(flatbuffer)
-    return write_atomically(output, _with_metadata(flatbuffer, "detector", labels))
+    input_range = (0.0, 255.0 * _input_scale(model))
+    return write_atomically(output, _with_metadata(flatbuffer, "detector", labels, input_range))
 
 
 def _check_custom_ops(flatbuffer: bytes) -> None:
