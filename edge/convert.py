@@ -84,27 +84,15 @@ def convert(
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
     calibration = None
-    if quantization == "float16":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.target_spec.supported_types = [tf.float16]
-    elif quantization == "dynamic":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    elif quantization in ("int8", "int16x8"):
+    if quantization in ("int8", "int16x8"):
         if representative is None and size is None:
             raise EdgeError("give representative data: generated images need an image-shaped (B, H, W, 3) input")
         representative = representative or generated(size)
         calibration = representative.source
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
-        if quantization == "int8":
-            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-            if io_type != "float32":
-                converter.inference_input_type = getattr(tf, io_type)
-                converter.inference_output_type = getattr(tf, io_type)
-        else:
-            converter.target_spec.supported_ops = [
-                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-            ]
+    configure_quantization(converter, quantization, representative, _input_scale(model))
+    if quantization == "int8" and io_type != "float32":
+        converter.inference_input_type = getattr(tf, io_type)
+        converter.inference_output_type = getattr(tf, io_type)
     try:
         with converter_chatter_hidden():
             flatbuffer = converter.convert()
@@ -117,6 +105,37 @@ def convert(
             ) from None
         raise EdgeError(f"TFLite conversion failed:\n{_first_lines(text)}") from None
     return Conversion(flatbuffer, quantization, io_type, size, calibration)
+
+
+def configure_quantization(
+    converter, quantization: str, representative: RepresentativeData | None, input_scale: float,
+    float_fallback: bool = False,
+) -> None:  # fmt: skip
+    """Set a TFLite converter's options for ``quantization`` (one of :data:`QUANTIZATIONS`).
+
+    ``representative`` is needed for ``int8`` / ``int16x8``; ``input_scale`` maps its [0, 255] images to the
+    model's input range. ``float_fallback`` lets ops without an integer kernel stay float in an ``int8``
+    model (the detection post-processing op); otherwise int8 means integer ops only.
+    """
+    import tensorflow as tf
+
+    if quantization == "float32":
+        return
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantization == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    elif quantization in ("int8", "int16x8"):
+        if representative is None:
+            raise EdgeError(f"{quantization} conversion needs representative images")
+        converter.representative_dataset = representative.dataset(np.float32, input_scale)
+        if quantization == "int8":
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] + (
+                [tf.lite.OpsSet.TFLITE_BUILTINS] if float_fallback else []
+            )
+        else:
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+            ]
 
 
 @contextlib.contextmanager

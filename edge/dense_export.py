@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 
 import keras
-import numpy as np
 
-from edge.convert import _input_scale, convert, converter_chatter_hidden, write_atomically
+from edge.convert import _input_scale, configure_quantization, convert, converter_chatter_hidden, write_atomically
 from edge.errors import EdgeError
+from edge.metadata import labels_file, normalization
 from edge.representative import RepresentativeData
 
 
@@ -22,13 +22,10 @@ def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], inp
     from tensorflow_lite_support.metadata.python.metadata_writers import image_segmenter, object_detector
 
     writer_class = {"segmenter": image_segmenter, "detector": object_detector}[writer_module].MetadataWriter
-    low, high = input_range
-    std = 255.0 / (high - low)
-    with tempfile.TemporaryDirectory() as scratch:
-        labels_path = Path(scratch) / "labels.txt"
-        labels_path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+    mean, std = normalization(input_range)
+    with labels_file(labels) as labels_path:
         try:
-            writer = writer_class.create_for_inference(flatbuffer, [0.0 - low * std], [std], [str(labels_path)])
+            writer = writer_class.create_for_inference(flatbuffer, [mean], [std], [labels_path])
             return writer.populate()
         except (ValueError, RuntimeError) as error:
             raise EdgeError(f"writing {writer_module} metadata failed: {error}") from None
@@ -146,6 +143,10 @@ def export_detector(
     classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
     if len(labels) != classes:
         raise EdgeError(f"{len(labels)} labels for a detector with {classes} classes besides background")
+    if quantization not in ("float32", "float16", "dynamic", "int8"):
+        raise EdgeError(f"unknown quantization {quantization!r} for a detector")
+    if quantization == "int8" and representative is None:
+        raise EdgeError("int8 detection export needs representative images")
     detect = detector_with_postprocess(model, max_detections)
     # Through a SavedModel, as TensorFlow's object-detection exporter does: only there does the
     # post-processing function keep its `implements` annotation, which the converter turns into the op.
@@ -157,18 +158,8 @@ def export_detector(
         converter = tf.lite.TFLiteConverter.from_saved_model(saved)
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         converter.allow_custom_ops = True  # only the post-processing op, which every LiteRT build registers
-        if quantization in ("float16", "dynamic", "int8"):
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if quantization == "float16":
-            converter.target_spec.supported_types = [tf.float16]
-        elif quantization == "int8":
-            if representative is None:
-                raise EdgeError("int8 detection export needs representative images")
-            converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
-            # The post-processing op stays float: it has no integer kernel.
-            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
-        elif quantization not in ("float32", "dynamic"):
-            raise EdgeError(f"unknown quantization {quantization!r} for a detector")
+        # The post-processing op has no integer kernel: it stays float inside an int8 model.
+        configure_quantization(converter, quantization, representative, _input_scale(model), float_fallback=True)
         try:
             flatbuffer = converter.convert()
         except Exception as error:  # the converter's own error classes vary

@@ -8,7 +8,9 @@ resolver; ``scripts/setup_env.sh`` installs it with ``--no-deps``. Its writer mo
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from edge.errors import EdgeError
@@ -18,6 +20,24 @@ def imagenet_labels() -> list[str]:
     from keras_mv2.applications.imagenet_utils import imagenet_classes
 
     return [name for _, name in imagenet_classes()]
+
+
+def normalization(input_range: tuple[float, float]) -> tuple[float, float]:
+    """NormalizationOptions ``(mean, std)`` so that ``(pixel - mean) / std`` maps 0..255 onto ``input_range``."""
+    low, high = input_range
+    std = 255.0 / (high - low)
+    return 0.0 - low * std, std  # 0.0 - ...: never -0.0 in the metadata
+
+
+@contextlib.contextmanager
+def labels_file(labels: list[str]) -> Iterator[str]:
+    """A temporary ``labels.txt`` (one label per line) for the metadata writers, which pack it by path."""
+    if not labels or any("\n" in label for label in labels):
+        raise EdgeError("labels must be a non-empty list of single-line names")
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "labels.txt"
+        path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+        yield str(path)
 
 
 def add_classifier_metadata(
@@ -48,14 +68,8 @@ def add_classifier_metadata(
         raise EdgeError(
             f"tflite-support's metadata writers are not installed ({error}); run scripts/setup_env.sh"
         ) from None
-    if not labels or any("\n" in label for label in labels):
-        raise EdgeError("labels must be a non-empty list of single-line names")
-    low, high = input_range
-    std = 255.0 / (high - low)
-    mean = 0.0 - low * std  # not -0.0 in the metadata
-    with tempfile.TemporaryDirectory() as scratch:
-        labels_path = Path(scratch) / "labels.txt"
-        labels_path.write_text("\n".join(labels) + "\n", encoding="utf-8")
+    mean, std = normalization(input_range)
+    with labels_file(labels) as labels_path:
         try:
             tensor_types = (
                 writer_utils.get_input_tensor_types(flatbuffer)[0],
@@ -71,7 +85,7 @@ def add_classifier_metadata(
                 ),
                 output_md=metadata_info.ClassificationTensorMd(
                     name="probability", description="Scores of the classes, in the order of labels.txt.",
-                    label_files=[metadata_info.LabelFileMd(file_path=str(labels_path))],
+                    label_files=[metadata_info.LabelFileMd(file_path=labels_path)],
                     tensor_type=tensor_types[1],
                 ),
             )  # fmt: skip
