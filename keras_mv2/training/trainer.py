@@ -140,7 +140,7 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
         model = build_classifier(config.alpha, classes, config.image_size, config.weights)
         if strategy.num_replicas_in_sync > 1:
             # Batch statistics over the global batch, so that N workers train exactly like one.
-            for layer in _all_layers(model):
+            for layer in model._flatten_layers(include_self=False):
                 if isinstance(layer, keras.layers.BatchNormalization):
                     layer.synchronized = True
         model.compile(
@@ -190,13 +190,3 @@ def _build_before_fit(model: keras.Model, image_size: int, classes: int) -> None
     images = np.zeros((1, image_size, image_size, 3), "float32")
     model._symbolic_build(data_batch=(images, np.zeros((1, classes), "float32")))
     object.__setattr__(model, "_maybe_symbolic_build", lambda iterator=None, data_batch=None: None)
-
-
-def _all_layers(model: keras.Model):
-    yield from model._flatten_layers(include_self=False)
-
-
-def final_weights(output_dir: str | Path) -> list[np.ndarray]:
-    """The trained model's weights, for comparing runs."""
-    model = keras.models.load_model(Path(output_dir) / "model.keras")
-    return [np.asarray(w) for w in model.weights]
