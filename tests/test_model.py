@@ -141,3 +141,26 @@ def test_weights_file_round_trip(tmp_path):
     again = MobileViTv2(0.5, weights=str(tmp_path / "w.weights.h5"), classifier_activation=None)
     reference = reference_io("0.5", "256x256")
     np.testing.assert_allclose(again.predict(reference["images"], verbose=0), reference["logits"], atol=1e-4)
+
+
+def test_a_model_saved_under_another_dtype_policy_loads_with_it(tmp_path):
+    """A model trained with mixed precision (the recipe on GPUs) reloads in a plain float32 session.
+
+    Every sub-layer must take its policy from its parent: a float32 sub-layer inside a float16 block
+    makes the residual sums fail on load.
+    """
+    images = np.random.default_rng(0).uniform(0, 1, (2, 64, 64, 3)).astype("float32")
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        model = MobileViTv2(0.5, input_shape=(64, 64, 3), classes=5, classifier_activation=None)
+        expected = model.predict(images, verbose=0)
+        model.save(tmp_path / "mixed.keras")
+    finally:
+        keras.config.set_dtype_policy("float32")
+    loaded = keras.models.load_model(tmp_path / "mixed.keras")
+    layers = [
+        layer for layer in loaded._flatten_layers(include_self=False) if not isinstance(layer, keras.layers.InputLayer)
+    ]
+    policies = {layer.dtype_policy.name for layer in layers}
+    assert policies == {"mixed_float16"}, policies
+    np.testing.assert_array_equal(loaded.predict(images, verbose=0), expected)

@@ -27,13 +27,16 @@ class ASPP(keras.layers.Layer):
         self.filters = filters
         self.rates = tuple(rates)
         self.dropout = dropout
-        self.branches = [ConvNormAct(filters, 1, activation="relu", name="branch_1x1")]
+        self.branches = [ConvNormAct(filters, 1, activation="relu", name="branch_1x1", dtype=self.dtype_policy)]
         self.branches += [
-            ConvNormAct(filters, 3, dilation_rate=rate, activation="relu", name=f"branch_rate_{rate}") for rate in rates
+            ConvNormAct(
+                filters, 3, dilation_rate=rate, activation="relu", name=f"branch_rate_{rate}", dtype=self.dtype_policy
+            )
+            for rate in rates
         ]
-        self.pool_conv = ConvNormAct(filters, 1, activation="relu", name="pool_conv")
-        self.project = ConvNormAct(filters, 1, activation="relu", name="project")
-        self.drop = keras.layers.Dropout(dropout, name="dropout")
+        self.pool_conv = ConvNormAct(filters, 1, activation="relu", name="pool_conv", dtype=self.dtype_policy)
+        self.project = ConvNormAct(filters, 1, activation="relu", name="project", dtype=self.dtype_policy)
+        self.drop = keras.layers.Dropout(dropout, name="dropout", dtype=self.dtype_policy)
 
     def build(self, input_shape):
         for branch in self.branches:

@@ -28,16 +28,16 @@ class SeparableAttentionFFN(keras.layers.Layer):
         super().__init__(**kwargs)
         self.ffn_dim = ffn_dim
         self.dropout = dropout
-        self.attn_norm = LayerNorm2D(name="attn_norm")
-        self.attention = SeparableSelfAttention(name="attention")
-        self.ffn_norm = LayerNorm2D(name="ffn_norm")
-        self.ffn_expand = keras.layers.Conv2D(ffn_dim, 1, activation="silu", name="ffn_expand")
+        self.attn_norm = LayerNorm2D(name="attn_norm", dtype=self.dtype_policy)
+        self.attention = SeparableSelfAttention(name="attention", dtype=self.dtype_policy)
+        self.ffn_norm = LayerNorm2D(name="ffn_norm", dtype=self.dtype_policy)
+        self.ffn_expand = keras.layers.Conv2D(ffn_dim, 1, activation="silu", name="ffn_expand", dtype=self.dtype_policy)
         self.ffn_reduce = None  # its width is the input's, known at build time
-        self.drop = keras.layers.Dropout(dropout, name="dropout")
+        self.drop = keras.layers.Dropout(dropout, name="dropout", dtype=self.dtype_policy)
 
     def build(self, input_shape):
         embed_dim = input_shape[-1]
-        self.ffn_reduce = keras.layers.Conv2D(embed_dim, 1, name="ffn_reduce")
+        self.ffn_reduce = keras.layers.Conv2D(embed_dim, 1, name="ffn_reduce", dtype=self.dtype_policy)
         for layer in (self.attn_norm, self.attention, self.ffn_norm, self.ffn_expand):
             layer.build(input_shape)
         self.ffn_reduce.build((*input_shape[:-1], self.ffn_dim))

@@ -59,23 +59,31 @@ class ConvNormAct(keras.layers.Layer):
 
         pad = (kernel_size - 1) // 2
         explicit_pad = strides > 1 and pad > 0
-        self.pad = keras.layers.ZeroPadding2D(pad, name="pad") if explicit_pad else None
+        self.pad = keras.layers.ZeroPadding2D(pad, name="pad", dtype=self.dtype_policy) if explicit_pad else None
         conv_padding = "valid" if explicit_pad else "same"
         if depthwise:
             self.conv = keras.layers.DepthwiseConv2D(
-                kernel_size, strides, conv_padding, dilation_rate=dilation_rate, use_bias=self.use_bias, name="conv"
+                kernel_size,
+                strides,
+                conv_padding,
+                dilation_rate=dilation_rate,
+                use_bias=self.use_bias,
+                name="conv",
+                dtype=self.dtype_policy,
             )
         else:
             self.conv = keras.layers.Conv2D(
                 filters, kernel_size, strides, conv_padding, dilation_rate=dilation_rate, use_bias=self.use_bias,
-                name="conv",
+                name="conv", dtype=self.dtype_policy,
             )  # fmt: skip
         self.norm = (
-            keras.layers.BatchNormalization(epsilon=BATCH_NORM_EPSILON, momentum=BATCH_NORM_MOMENTUM, name="norm")
+            keras.layers.BatchNormalization(
+                epsilon=BATCH_NORM_EPSILON, momentum=BATCH_NORM_MOMENTUM, name="norm", dtype=self.dtype_policy
+            )
             if use_norm
             else None
         )
-        self.act = keras.layers.Activation(activation, name="act") if activation else None
+        self.act = keras.layers.Activation(activation, name="act", dtype=self.dtype_policy) if activation else None
 
     def build(self, input_shape):
         shape = input_shape

@@ -28,9 +28,14 @@ class InvertedResidual(keras.layers.Layer):
         self.dilation_rate = dilation_rate
         self.exp_1x1 = None
         self.conv_3x3 = ConvNormAct(
-            kernel_size=3, strides=strides, dilation_rate=dilation_rate, depthwise=True, name="conv_3x3"
+            kernel_size=3,
+            strides=strides,
+            dilation_rate=dilation_rate,
+            depthwise=True,
+            name="conv_3x3",
+            dtype=self.dtype_policy,
         )
-        self.red_1x1 = ConvNormAct(filters, 1, activation=None, name="red_1x1")
+        self.red_1x1 = ConvNormAct(filters, 1, activation=None, name="red_1x1", dtype=self.dtype_policy)
 
     def build(self, input_shape):
         in_channels = input_shape[-1]
@@ -38,7 +43,7 @@ class InvertedResidual(keras.layers.Layer):
         self.use_residual = self.strides == 1 and in_channels == self.filters
         shape = input_shape
         if self.expand_ratio != 1:
-            self.exp_1x1 = ConvNormAct(hidden, 1, name="exp_1x1")
+            self.exp_1x1 = ConvNormAct(hidden, 1, name="exp_1x1", dtype=self.dtype_policy)
             self.exp_1x1.build(shape)
             shape = (*shape[:-1], hidden)
         self.conv_3x3.build(shape)

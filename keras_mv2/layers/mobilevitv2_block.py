@@ -55,16 +55,23 @@ class MobileViTv2Block(keras.layers.Layer):
         self.patch_size = patch_size
         self.dropout = dropout
         ffn_dim = int((ffn_multiplier * attention_dim) // 16 * 16)
-        self.local_dw = ConvNormAct(kernel_size=3, dilation_rate=dilation_rate, depthwise=True, name="local_dw")
-        self.local_proj = keras.layers.Conv2D(attention_dim, 1, use_bias=False, name="local_proj")
-        self.units = [SeparableAttentionFFN(ffn_dim, dropout=dropout, name=f"unit_{i}") for i in range(num_units)]
-        self.final_norm = LayerNorm2D(name="final_norm")
+        self.local_dw = ConvNormAct(
+            kernel_size=3, dilation_rate=dilation_rate, depthwise=True, name="local_dw", dtype=self.dtype_policy
+        )
+        self.local_proj = keras.layers.Conv2D(
+            attention_dim, 1, use_bias=False, name="local_proj", dtype=self.dtype_policy
+        )
+        self.units = [
+            SeparableAttentionFFN(ffn_dim, dropout=dropout, name=f"unit_{i}", dtype=self.dtype_policy)
+            for i in range(num_units)
+        ]
+        self.final_norm = LayerNorm2D(name="final_norm", dtype=self.dtype_policy)
         self.proj = None  # projects back to the input width, known at build time
 
     def build(self, input_shape):
         batch, height, width, channels = input_shape
         height, width = self._padded_size(height), self._padded_size(width)
-        self.proj = ConvNormAct(channels, 1, activation=None, name="proj")
+        self.proj = ConvNormAct(channels, 1, activation=None, name="proj", dtype=self.dtype_policy)
         self.local_dw.build((batch, height, width, channels))
         self.local_proj.build((batch, height, width, channels))
         tokens = None if height is None or width is None else (height // self.patch_size) * (width // self.patch_size)

@@ -49,8 +49,8 @@ class SeparableSelfAttention(keras.layers.Layer):
             )
         self.embed_dim = int(input_shape[-1])
         shape4 = tuple(input_shape) if len(input_shape) == 4 else (*input_shape[:2], 1, input_shape[2])
-        self.qkv_proj = keras.layers.Conv2D(1 + 2 * self.embed_dim, 1, name="qkv_proj")
-        self.out_proj = keras.layers.Conv2D(self.embed_dim, 1, name="out_proj")
+        self.qkv_proj = keras.layers.Conv2D(1 + 2 * self.embed_dim, 1, name="qkv_proj", dtype=self.dtype_policy)
+        self.out_proj = keras.layers.Conv2D(self.embed_dim, 1, name="out_proj", dtype=self.dtype_policy)
         self.qkv_proj.build(shape4)
         self.out_proj.build((*shape4[:-1], self.embed_dim))
         self.built = True

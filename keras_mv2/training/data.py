@@ -170,15 +170,21 @@ def make_dataset(
     dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     dataset = dataset.batch(batch_size, drop_remainder=training)
     if training and augment:
+        # Pinned to float32: under a float64 or mixed_float16 global policy Keras' image augmentation
+        # layers mix dtypes and fail (or lose precision in half-precision pixels).
         per_image = []
         if recipe.randaugment:
-            per_image.append(keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.9, seed=seed))
+            per_image.append(
+                keras.layers.RandAugment(value_range=(0, 255), num_ops=2, factor=0.9, seed=seed, dtype="float32")
+            )
         if recipe.random_erasing > 0:  # a (p, p) factor is "erase with probability p"
             probability = (recipe.random_erasing, recipe.random_erasing)
-            per_image.append(keras.layers.RandomErasing(factor=probability, value_range=(0, 255), seed=seed))
+            per_image.append(
+                keras.layers.RandomErasing(factor=probability, value_range=(0, 255), seed=seed, dtype="float32")
+            )
         mixers = [
-            keras.layers.MixUp(alpha=recipe.mixup_alpha, seed=seed),
-            keras.layers.CutMix(factor=recipe.cutmix_alpha, seed=seed),
+            keras.layers.MixUp(alpha=recipe.mixup_alpha, seed=seed, dtype="float32"),
+            keras.layers.CutMix(factor=recipe.cutmix_alpha, seed=seed, dtype="float32"),
         ]
 
         def augment_batch(images, labels):

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from keras_mv2.training.data import DatasetError, ImageFolder, TFDSData, load_tfds, make_dataset, scan_image_folder
+from keras_mv2.training.optimizer import AdamWClippedAfterAllReduce
 from keras_mv2.training.recipe import Recipe, recipe_for
 
 
@@ -80,7 +81,7 @@ def make_optimizer(recipe: Recipe, total_steps: int) -> keras.optimizers.Optimiz
         decay_steps=max(1, total_steps - recipe.warmup_steps),
         alpha=recipe.min_learning_rate_ratio,
     )
-    optimizer = keras.optimizers.AdamW(
+    optimizer = AdamWClippedAfterAllReduce(
         learning_rate=schedule,
         weight_decay=recipe.weight_decay,
         beta_1=0.9,
