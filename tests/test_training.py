@@ -82,7 +82,8 @@ def free_port() -> int:
 
 
 def test_two_workers_train_like_one_process(digits, tmp_path):
-    """Two MultiWorkerMirroredStrategy workers on localhost against one process, same global batch of 16.
+    """Two MultiWorkerMirroredStrategy workers on localhost, and MirroredStrategy over two devices in one
+    process, against one process without a strategy; the same global batch of 16.
 
     20 steps of the paper's recipe (see tests/distributed_worker.py) in float64, at a learning rate of
     1e-3: the recipe's 0.009 is meant for a global batch of 1024, and at batch 16 it makes training
@@ -110,23 +111,32 @@ def test_two_workers_train_like_one_process(digits, tmp_path):
     for process, (_, error) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, error[-3000:]
     assert single.returncode == 0, single.stderr[-3000:]
+    # MirroredStrategy on one machine: two replicas in one process (the CPU split into two devices).
+    mirrored = subprocess.run(
+        [sys.executable, worker, str(digits), str(tmp_path / "mirrored"), "mirrored", overrides],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert mirrored.returncode == 0, mirrored.stderr[-3000:]
     reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
     alone = json.loads(single.stdout.strip().splitlines()[-1])
-    assert [r["replicas"] for r in reports] == [2, 2] and alone["replicas"] == 1
+    on_one_machine = json.loads(mirrored.stdout.strip().splitlines()[-1])
+    assert [r["replicas"] for r in reports] == [2, 2] and on_one_machine["replicas"] == 2 and alone["replicas"] == 1
     assert alone["moved"] > 0.005  # a real learning rate: the weights moved (1e-11 at a learning rate of ~0)
     assert reports[0]["loss"] == pytest.approx(reports[1]["loss"], abs=1e-6)  # lockstep
-    assert reports[0]["loss"] == pytest.approx(alone["loss"], rel=1e-5)  # Keras logs the loss mean in float32
+    for report in (reports[0], on_one_machine):
+        assert report["loss"] == pytest.approx(alone["loss"], rel=1e-5)  # Keras logs the loss mean in float32
     keras.config.set_dtype_policy("float64")
     try:
         weights = [
             keras.models.load_model(tmp_path / name / "model.keras").weights
-            for name in ("worker0", "worker1", "single")
+            for name in ("worker0", "worker1", "mirrored", "single")
         ]
     finally:
         keras.config.set_dtype_policy("float32")
-    for a, b, c in zip(*weights, strict=True):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-9, err_msg=a.path)  # the workers agree
-        np.testing.assert_allclose(np.asarray(a), np.asarray(c), atol=1e-7, err_msg=a.path)  # and equal one process
+    for worker0, worker1, replicated, one in zip(*weights, strict=True):
+        np.testing.assert_allclose(worker0, worker1, atol=1e-9, err_msg=worker0.path)  # the workers agree
+        np.testing.assert_allclose(worker0, one, atol=1e-7, err_msg=worker0.path)  # and equal one process,
+        np.testing.assert_allclose(replicated, one, atol=1e-7, err_msg=worker0.path)  # as mirrored replicas do
 
 
 def test_bad_data_sets_are_refused(tmp_path):

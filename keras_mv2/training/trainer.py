@@ -40,7 +40,11 @@ class TrainConfig:
 
 
 def choose_strategy(name: str):
-    """``auto``: multi-worker when ``TF_CONFIG`` names a cluster, mirrored with several GPUs, else the default."""
+    """``auto``: multi-worker when ``TF_CONFIG`` names a cluster, mirrored with several GPUs, else the default.
+
+    ``mirrored`` replicates over all local GPUs or, without GPUs, over all logical CPU devices (one unless
+    ``tf.config.set_logical_device_configuration`` split the CPU, as the tests do).
+    """
     import tensorflow as tf
 
     if name == "auto":
@@ -53,8 +57,9 @@ def choose_strategy(name: str):
         )
     if name == "multi_worker":
         return tf.distribute.MultiWorkerMirroredStrategy()
-    if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
+    if name == "mirrored":  # every local GPU, else every logical CPU device
+        devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy([device.name for device in devices])
     if name == "none":
         return tf.distribute.get_strategy()
     raise ValueError(f"strategy must be auto, none, mirrored or multi_worker, got {name!r}")
@@ -137,6 +142,7 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
 
     train_ds = make_dataset(train_data, config.image_size, config.batch_size, True, recipe, config.augment, config.seed)
     val_ds = make_dataset(validation_data, config.image_size, config.batch_size, False)
+    distributed = strategy is not tf.distribute.get_strategy()  # checked outside the strategy's scope
     with strategy.scope():
         model = build_classifier(config.alpha, classes, config.image_size, config.weights)
         if strategy.num_replicas_in_sync > 1:
@@ -153,6 +159,7 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
             from keras_mv2.training.keras_compat import patch_multi_worker_log_reduction
 
             patch_multi_worker_log_reduction()
+        if distributed:
             _build_before_fit(model, config.image_size, classes)
     callbacks = [
         keras.callbacks.BackupAndRestore(str(output / "backup")),
@@ -184,9 +191,10 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
 def _build_before_fit(model: keras.Model, image_size: int, classes: int) -> None:
     """Build metrics, loss and optimiser from shapes, and skip ``fit``'s own build from the first batch.
 
-    Keras 3.15's TensorFlow trainer builds a model under a strategy by all-reducing the first input batch
-    (``strategy.reduce`` on an ``(x, y)`` tuple), which MultiWorkerMirroredStrategy cannot reduce: ``fit``
-    fails before the first step. Building here from shapes needs no data, so that step is skipped.
+    Keras 3.15's TensorFlow trainer builds a model under a strategy from a batch it takes from the data:
+    with MultiWorkerMirroredStrategy that fails before the first step (``strategy.reduce`` on an
+    ``(x, y)`` tuple), and with MirroredStrategy it costs one pass over the shuffled data set, so training
+    then sees a different order than one process would. Building here from shapes needs no data.
     """
     images = np.zeros((1, image_size, image_size, 3), "float32")
     model._symbolic_build(data_batch=(images, np.zeros((1, classes), "float32")))
