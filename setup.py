@@ -25,6 +25,7 @@ EDGE = [
 TRAIN = [
     "tensorboard==2.21.0",  # the TensorBoard callback's summaries
     "scikit-learn>=1.4",  # its bundled digits: the fine-tuning example and the training tests
+    "tensorflow-datasets==4.9.10",  # `mv2 train tfds:<name>`
 ]
 TEST = [
     "pytest>=8",

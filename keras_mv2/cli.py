@@ -185,7 +185,8 @@ def _train(args) -> int:
     config = TrainConfig(
         data=args.data, output_dir=args.output_dir, alpha=args.alpha, weights=args.weights, image_size=args.size,
         batch_size=args.batch_size, epochs=args.epochs, validation_data=args.validation_data,
-        augment=not args.no_augment, strategy=args.strategy, seed=args.seed, recipe_overrides=overrides,
+        tfds_data_dir=args.tfds_data_dir, augment=not args.no_augment, strategy=args.strategy, seed=args.seed,
+        recipe_overrides=overrides,
     )  # fmt: skip
     summary = train(config)
     print(f"validation accuracy {summary['validation_accuracy']:.4f}; model: {args.output_dir}/model.keras")
@@ -346,7 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--batch-size", type=int, default=32, help="global batch size")
     training.add_argument("--epochs", type=int, default=10)
     training.add_argument("--learning-rate", type=float, default=None, help="peak learning rate (default: per width)")
-    training.add_argument("--validation-data", help="a validation folder (default: 10%% of the data)")
+    training.add_argument(
+        "--validation-data", help="a validation folder, or a split name with tfds: (default: 10%% of the data)"
+    )
+    training.add_argument("--tfds-data-dir", help="where TFDS keeps prepared data sets (default: its own)")
     training.add_argument("--strategy", default="auto", choices=["auto", "none", "mirrored", "multi_worker"])
     training.add_argument("--no-augment", action="store_true", help="no augmentation")
     training.add_argument("--no-mix", action="store_true", help="no MixUp/CutMix")

@@ -162,8 +162,47 @@ def test_bad_data_sets_are_refused(tmp_path):
         file.unlink()
     with pytest.raises(DatasetError, match=r"8: no images"):
         scan_image_folder(broken)
-    with pytest.raises(DatasetError, match="tensorflow-datasets is not installed"):
-        train(short_config("tfds:mnist", tmp_path / "out"))
+    with pytest.raises(DatasetError, match=r"tfds:no_such_data_set \[train\]"):
+        train(short_config("tfds:no_such_data_set", tmp_path / "out", tfds_data_dir=str(tmp_path / "tfds")))
+
+
+def test_a_tfds_data_set_trains(tmp_path):
+    """A TensorFlow Datasets builder (scikit-learn's digits as 8x8 grey scans), prepared into a local
+    data directory, trained by name: the class names, split sizes and grey-to-RGB conversion come from TFDS."""
+    import tensorflow_datasets as tfds
+    from etils import epath
+    from sklearn.datasets import load_digits
+
+    class Mv2TestDigits(tfds.core.GeneratorBasedBuilder):
+        VERSION = tfds.core.Version("1.0.0")
+        pkg_dir_path = epath.Path(tmp_path)  # no README/CITATIONS files to read
+
+        def _info(self):
+            features = {
+                "image": tfds.features.Image(shape=(8, 8, 1)),
+                "label": tfds.features.ClassLabel(num_classes=10),
+            }
+            return self.dataset_info_from_configs(
+                features=tfds.features.FeaturesDict(features), supervised_keys=("image", "label")
+            )
+
+        def _split_generators(self, dl_manager):
+            return {"train": self._generate_examples(False), "validation": self._generate_examples(True)}
+
+        def _generate_examples(self, held_out):
+            digits = load_digits()
+            for index, (image, label) in enumerate(zip(digits.images[:400], digits.target[:400], strict=True)):
+                if (index % 5 == 0) == held_out:
+                    yield index, {"image": np.uint8(image / 16 * 255)[..., None], "label": int(label)}
+
+    Mv2TestDigits(data_dir=str(tmp_path / "tfds")).download_and_prepare()
+    summary = train(
+        short_config("tfds:mv2_test_digits", tmp_path / "out", tfds_data_dir=str(tmp_path / "tfds"), image_size=32)
+    )
+    assert summary["classes"] == [str(digit) for digit in range(10)]
+    assert (summary["train_images"], summary["validation_images"]) == (320, 80)
+    losses = summary["history"]["loss"]
+    assert losses[-1] < 0.9 * losses[0], losses
 
 
 def test_quantisation_aware_fine_tuning_exports_full_int8(digits, tmp_path):

@@ -152,7 +152,12 @@ def make_dataset(
 
     classes = len(data.class_names)
     if isinstance(data, TFDSData):
-        dataset = data.dataset.map(lambda image, label: (tf.cast(image, tf.float32), label))
+
+        def as_rgb(image, label):
+            image = tf.cast(image, tf.float32)
+            return (tf.image.grayscale_to_rgb(image) if image.shape[-1] == 1 else image), label
+
+        dataset = data.dataset.map(as_rgb)
     else:
         dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
     if training:  # seeded: the same order in every process, so distributed and single runs see the same batches

@@ -33,6 +33,7 @@ class TrainConfig:
     epochs: int = 10
     validation_data: str | None = None  # a second image folder (a split name for tfds:); else a fraction of `data`
     validation_fraction: float = 0.1
+    tfds_data_dir: str | None = None  # where TFDS keeps prepared data sets (None: $TFDS_DATA_DIR or its default)
     augment: bool = True  # False: no augmentation (the order is a seeded shuffle either way)
     strategy: str = "auto"  # auto | none | mirrored | multi_worker
     seed: int = 0
@@ -104,7 +105,8 @@ def make_optimizer(recipe: Recipe, total_steps: int) -> keras.optimizers.Optimiz
 def _load_data(config: TrainConfig) -> tuple[ImageFolder | TFDSData, ImageFolder | TFDSData]:
     if config.data.startswith("tfds:"):
         name = config.data.removeprefix("tfds:")
-        return load_tfds(name, "train"), load_tfds(name, config.validation_data or "validation")
+        validation = config.validation_data or "validation"
+        return load_tfds(name, "train", config.tfds_data_dir), load_tfds(name, validation, config.tfds_data_dir)
     train = scan_image_folder(config.data)
     if config.validation_data:
         validation = scan_image_folder(config.validation_data)
