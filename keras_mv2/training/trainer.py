@@ -1,7 +1,8 @@
 """Fine-tune or train MobileViTv2 with the paper's recipe, with Keras' own optimiser, callbacks and ``tf.distribute``.
 
 Everything is a Keras/TensorFlow component: ``keras.optimizers.AdamW`` (weight decay off for norms and
-biases, EMA of the weights, global-norm clipping), ``CosineDecay`` with linear warm-up, label-smoothed
+biases, EMA of the weights, global-norm clipping; subclassed only to clip after the cross-replica sum, see
+``optimizer``), ``CosineDecay`` with linear warm-up, label-smoothed
 cross-entropy, ``BackupAndRestore`` (a killed run resumes at the start of the epoch it was in),
 ``ModelCheckpoint`` every epoch, ``TensorBoard``, and ``MirroredStrategy`` / ``MultiWorkerMirroredStrategy``
 (``TF_CONFIG``) for more devices or machines.
@@ -195,8 +196,9 @@ def _build_before_fit(model: keras.Model, image_size: int, classes: int) -> None
 
     Keras 3.15's TensorFlow trainer builds a model under a strategy from a batch it takes from the data:
     with MultiWorkerMirroredStrategy that fails before the first step (``strategy.reduce`` on an
-    ``(x, y)`` tuple), and with MirroredStrategy it costs one pass over the shuffled data set, so training
-    then sees a different order than one process would. Building here from shapes needs no data.
+    ``(x, y)`` tuple), and with MirroredStrategy it opens the shuffled data set once more, which advances
+    the reshuffling, so the replicas train on another order than one process would. Building here from
+    shapes needs no data.
     """
     images = np.zeros((1, image_size, image_size, 3), "float32")
     model._symbolic_build(data_batch=(images, np.zeros((1, classes), "float32")))
