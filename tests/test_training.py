@@ -231,3 +231,22 @@ def test_quantisation_aware_fine_tuning_exports_full_int8(digits, tmp_path):
 
     runner = LiteRTModel.load(result.path)
     assert np.dtype(runner.input_details["dtype"]) == np.uint8  # full integer
+
+
+def test_fine_tuning_starts_from_the_checkpoints_backbone():
+    """``TrainConfig(weights=...)``: every backbone weight comes from the checkpoint, the head is new."""
+    from conftest import checkpoint
+
+    from keras_mv2.applications import MobileViTv2
+    from keras_mv2.training import build_classifier
+
+    model = build_classifier(0.5, 7, 64, str(checkpoint("0.5")))
+    pretrained = MobileViTv2(0.5, weights=str(checkpoint("0.5")), input_shape=(64, 64, 3))
+    compared = 0
+    for layer in pretrained.layers:
+        if layer.weights and layer.name != "classifier":
+            for ours, theirs in zip(model.get_layer(layer.name).weights, layer.weights, strict=True):
+                np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs), err_msg=ours.path)
+                compared += 1
+    assert compared > 100
+    assert model.get_layer("classifier").kernel.shape[-1] == 7
