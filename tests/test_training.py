@@ -250,3 +250,17 @@ def test_fine_tuning_starts_from_the_checkpoints_backbone():
                 compared += 1
     assert compared > 100
     assert model.get_layer("classifier").kernel.shape[-1] == 7
+
+
+def test_mixing_off_means_off_and_on_means_soft_labels(digits):
+    """MixUp/CutMix with alpha 0 are off (Keras' own layers would still mix), and on they mix labels."""
+    from dataclasses import replace
+
+    from keras_mv2.training import make_dataset
+
+    data = scan_image_folder(digits)
+    plain = replace(recipe_for(0.5), randaugment=False, random_erasing=0.0, mixup_alpha=0.0, cutmix_alpha=0.0)
+    for recipe, mixed in ((plain, False), (replace(plain, mixup_alpha=0.2, cutmix_alpha=1.0), True)):
+        labels = np.concatenate([y.numpy() for _, y in make_dataset(data, 32, 16, True, recipe, True, 0)])
+        one_hot = np.isin(labels, (0.0, 1.0)).all(axis=1)
+        assert one_hot.all() != mixed, (recipe, one_hot.mean())

@@ -86,11 +86,11 @@ def _decode(path):
     return tf.cast(image, tf.float32)
 
 
-def _random_resized_crop(image, size: int, scale: tuple[float, float]):
+def _random_resized_crop(image, size: int, scale: tuple[float, float], seed):
     import tensorflow as tf
 
-    begin, extent, _ = tf.image.sample_distorted_bounding_box(
-        tf.shape(image), tf.zeros((1, 0, 4)), area_range=scale, aspect_ratio_range=(3 / 4, 4 / 3),
+    begin, extent, _ = tf.image.stateless_sample_distorted_bounding_box(
+        tf.shape(image), tf.zeros((1, 0, 4)), seed=seed, area_range=scale, aspect_ratio_range=(3 / 4, 4 / 3),
         max_attempts=10, use_image_if_no_bounding_boxes=True,
     )  # fmt: skip
     crop = tf.slice(image, begin, extent)
@@ -162,17 +162,24 @@ def make_dataset(
         dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
     if training:  # seeded: the same order in every process, so distributed and single runs see the same batches
         dataset = dataset.shuffle(min(len(data), 10_000), seed=seed, reshuffle_each_iteration=True)
+    # Each image's crop and flip come from its own seed pair, drawn from a seeded stream that changes every
+    # epoch: stateful random ops in a parallel map depend on thread timing, which made runs irreproducible.
+    element_seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    dataset = tf.data.Dataset.zip(dataset, element_seeds)
 
-    def load(image, label):
+    def load(image, label, element_seed):
         if training and augment:
-            image = _random_resized_crop(image, image_size, recipe.crop_scale)
-            image = tf.image.random_flip_left_right(image, seed=seed)
+            crop_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(element_seed, 2))
+            image = _random_resized_crop(image, image_size, recipe.crop_scale, crop_seed)
+            image = tf.image.stateless_random_flip_left_right(image, seed=flip_seed)
         else:
             image = _eval_resize(image, image_size)
         image.set_shape((image_size, image_size, 3))
         return image, tf.one_hot(label, classes)
 
-    dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.map(
+        lambda example, element_seed: load(*example, element_seed), num_parallel_calls=tf.data.AUTOTUNE
+    )
     dataset = dataset.batch(batch_size, drop_remainder=training)
     if training and augment:
         # Pinned to float32: under a float64 or mixed_float16 global policy Keras' image augmentation
@@ -187,21 +194,25 @@ def make_dataset(
             per_image.append(
                 keras.layers.RandomErasing(factor=probability, value_range=(0, 255), seed=seed, dtype="float32")
             )
-        mixers = [
-            keras.layers.MixUp(alpha=recipe.mixup_alpha, seed=seed, dtype="float32"),
-            keras.layers.CutMix(factor=recipe.cutmix_alpha, seed=seed, dtype="float32"),
-        ]
+        # A mixer whose alpha is 0 is off: Keras' MixUp(alpha=0) and CutMix(factor=0) still mix.
+        mixers = []
+        if recipe.mixup_alpha > 0:
+            mixers.append(keras.layers.MixUp(alpha=recipe.mixup_alpha, seed=seed, dtype="float32"))
+        if recipe.cutmix_alpha > 0:
+            mixers.append(keras.layers.CutMix(factor=recipe.cutmix_alpha, seed=seed, dtype="float32"))
 
         def augment_batch(images, labels):
             for layer in per_image:
                 images = layer(images, training=True)
-            mix = mixers[0]({"images": images, "labels": labels}, training=True)
-            cut = mixers[1]({"images": images, "labels": labels}, training=True)
+            mixed = [mixer({"images": images, "labels": labels}, training=True) for mixer in mixers]
+            if len(mixed) == 1:
+                return mixed[0]["images"], mixed[0]["labels"]
             use_mixup = tf.random.uniform(()) < 0.5  # one of the two per batch, as ml-cvnets does
             return (
-                tf.where(use_mixup, mix["images"], cut["images"]),
-                tf.where(use_mixup, mix["labels"], cut["labels"]),
+                tf.where(use_mixup, mixed[0]["images"], mixed[1]["images"]),
+                tf.where(use_mixup, mixed[0]["labels"], mixed[1]["labels"]),
             )
 
-        dataset = dataset.map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
+        if per_image or mixers:
+            dataset = dataset.map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
