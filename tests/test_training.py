@@ -260,7 +260,13 @@ def test_mixing_off_means_off_and_on_means_soft_labels(digits):
 
     data = scan_image_folder(digits)
     plain = replace(recipe_for(0.5), randaugment=False, random_erasing=0.0, mixup_alpha=0.0, cutmix_alpha=0.0)
-    for recipe, mixed in ((plain, False), (replace(plain, mixup_alpha=0.2, cutmix_alpha=1.0), True)):
+    cases = (
+        (plain, False),
+        (replace(plain, randaugment=True), False),  # per-image augmentation without mixing
+        (replace(plain, cutmix_alpha=1.0), True),
+        (replace(plain, mixup_alpha=0.2, cutmix_alpha=1.0), True),
+    )
+    for recipe, mixed in cases:
         labels = np.concatenate([y.numpy() for _, y in make_dataset(data, 32, 16, True, recipe, True, 0)])
         one_hot = np.isin(labels, (0.0, 1.0)).all(axis=1)
         assert one_hot.all() != mixed, (recipe, one_hot.mean())

@@ -205,6 +205,8 @@ def make_dataset(
             for layer in per_image:
                 images = layer(images, training=True)
             mixed = [mixer({"images": images, "labels": labels}, training=True) for mixer in mixers]
+            if not mixed:
+                return images, labels
             if len(mixed) == 1:
                 return mixed[0]["images"], mixed[0]["labels"]
             use_mixup = tf.random.uniform(()) < 0.5  # one of the two per batch, as ml-cvnets does
