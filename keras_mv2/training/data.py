@@ -162,24 +162,28 @@ def make_dataset(
         dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
     if training:  # seeded: the same order in every process, so distributed and single runs see the same batches
         dataset = dataset.shuffle(min(len(data), 10_000), seed=seed, reshuffle_each_iteration=True)
-    # Each image's crop and flip come from its own seed pair, drawn from a seeded stream that changes every
-    # epoch: stateful random ops in a parallel map depend on thread timing, which made runs irreproducible.
-    element_seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-    dataset = tf.data.Dataset.zip(dataset, element_seeds)
+    if training and augment:
+        # Each image's crop and flip come from its own seed pair, drawn from a seeded stream that changes
+        # every epoch: stateful random ops in a parallel map depend on thread timing (irreproducible runs).
+        element_seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
 
-    def load(image, label, element_seed):
-        if training and augment:
+        def load(example, element_seed):
+            image, label = example
             crop_seed, flip_seed = tf.unstack(tf.random.experimental.stateless_split(element_seed, 2))
             image = _random_resized_crop(image, image_size, recipe.crop_scale, crop_seed)
             image = tf.image.stateless_random_flip_left_right(image, seed=flip_seed)
-        else:
-            image = _eval_resize(image, image_size)
-        image.set_shape((image_size, image_size, 3))
-        return image, tf.one_hot(label, classes)
+            image.set_shape((image_size, image_size, 3))
+            return image, tf.one_hot(label, classes)
 
-    dataset = dataset.map(
-        lambda example, element_seed: load(*example, element_seed), num_parallel_calls=tf.data.AUTOTUNE
-    )
+        dataset = tf.data.Dataset.zip(dataset, element_seeds).map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    else:
+
+        def load(image, label):
+            image = _eval_resize(image, image_size)
+            image.set_shape((image_size, image_size, 3))
+            return image, tf.one_hot(label, classes)
+
+        dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     dataset = dataset.batch(batch_size, drop_remainder=training)
     if training and augment:
         # Pinned to float32: under a float64 or mixed_float16 global policy Keras' image augmentation

@@ -99,14 +99,13 @@ def compare_with_post_training(
     from edge.runtime import LiteRTModel
     from keras_mv2.applications import eval_transform
     from keras_mv2.training.data import make_dataset, scan_image_folder
-    from keras_mv2.training.recipe import recipe_for
 
     train, val = scan_image_folder(train_folder), scan_image_folder(validation_folder)
     base = keras.models.load_model(model_path)
     size = int(base.inputs[0].shape[1])
     images = np.stack([eval_transform(path, size) for path in val.files])
     calibration = from_folder(train_folder, (size, size))
-    train_ds = make_dataset(train, size, 32, True, recipe_for(0.5), augment=False)
+    train_ds = make_dataset(train, size, 32, True, augment=False)
     val_ds = make_dataset(val, size, 32, False)
 
     def top1(predictions) -> float:

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from keras_mv2.training.data import DatasetError, ImageFolder, TFDSData, load_tfds, make_dataset, scan_image_folder
+from keras_mv2.training.keras_compat import build_from_shapes, patch_multi_worker_log_reduction
 from keras_mv2.training.optimizer import AdamWClippedAfterAllReduce
 from keras_mv2.training.recipe import Recipe, recipe_for
 
@@ -159,11 +159,9 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
             metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
         )
         if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-            from keras_mv2.training.keras_compat import patch_multi_worker_log_reduction
-
             patch_multi_worker_log_reduction()
         if distributed:
-            _build_before_fit(model, config.image_size, classes)
+            build_from_shapes(model, config.image_size, classes)
     callbacks = [
         keras.callbacks.BackupAndRestore(str(output / "backup")),
         keras.callbacks.ModelCheckpoint(
@@ -189,17 +187,3 @@ def train(config: TrainConfig, progress: int | str = "auto") -> dict:
     }
     (output / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
-
-
-def _build_before_fit(model: keras.Model, image_size: int, classes: int) -> None:
-    """Build metrics, loss and optimiser from shapes, and skip ``fit``'s own build from the first batch.
-
-    Keras 3.15's TensorFlow trainer builds a model under a strategy from a batch it takes from the data:
-    with MultiWorkerMirroredStrategy that fails before the first step (``strategy.reduce`` on an
-    ``(x, y)`` tuple), and with MirroredStrategy it opens the shuffled data set once more, which advances
-    the reshuffling, so the replicas train on another order than one process would. Building here from
-    shapes needs no data.
-    """
-    images = np.zeros((1, image_size, image_size, 3), "float32")
-    model._symbolic_build(data_batch=(images, np.zeros((1, classes), "float32")))
-    object.__setattr__(model, "_maybe_symbolic_build", lambda iterator=None, data_batch=None: None)
