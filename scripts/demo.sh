@@ -9,8 +9,12 @@ weights="${1:-imagenet1k-256}"
 if ! "$root/.venv/bin/mv2" demo --weights "$weights" "$@"; then
   # Machines without internet cannot download Apple's weights; Apple's-format test checkpoint still shows
   # the whole path (random weights: the class names it prints mean nothing).
-  fixture="$root/../shared/fixtures/cvnets/cvnets-mobilevitv2-1.0-random.pt"
-  [ -f "$fixture" ] || exit 1
+  fixture="${KERAS_MV2_SHARED:-$root/../shared}/fixtures/cvnets/cvnets-mobilevitv2-1.0-random.pt"
+  if [ ! -f "$fixture" ]; then
+    echo "No offline fallback either: $fixture is missing (the shared/ folder beside the repository," >&2
+    echo "or set KERAS_MV2_SHARED)." >&2
+    exit 1
+  fi
   echo
   echo "Could not load '$weights'; running with the random-weight test checkpoint $fixture instead."
   echo "Its predictions are NOT meaningful ImageNet classes: it only demonstrates loading and timing."
