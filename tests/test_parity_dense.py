@@ -1,9 +1,14 @@
 """DeepLabv3 and SSDLite on MobileViTv2 against the outputs of Apple's ml-cvnets (fixtures/cvnets-dense).
 
-Tolerance: 1e-4 times the output's scale (max |reference|, at least 1). These heads produce logits up to
-~11 (DeepLabv3) and ~180 (SSD); the fixtures were computed in float32, and the same network evaluated in
-float64 differs from them by up to 2e-4 (DeepLabv3) and 1e-3 (SSD class logits), so a bare 1e-4 would test
-float32 rounding order, not the port. Relative to scale, the port agrees to about 2e-5 and 6e-6.
+The fixtures were computed in float32 and carry float32 rounding of their own: the same network
+evaluated in float64 differs from them by up to 1.9e-4 on DeepLabv3's logits (which reach ~11) and
+9e-4 on SSD's class logits (which reach 180).
+
+- SSDLite: within 1e-4 absolute on every anchor level but one. In this random checkpoint the
+  stride-256 head starts with a BatchNorm channel of running variance 1.7e-5, which multiplies
+  rounding ~190-fold; its logits reach 180. That level is held to 1e-4 times its scale, and the
+  test checks that the premise (such a channel there and nowhere else) still holds.
+- DeepLabv3: 1e-4 times the output scale (max |reference|, at least 1).
 """
 
 from __future__ import annotations
@@ -49,6 +54,17 @@ def test_deeplabv3_matches_ml_cvnets(size):
     assert np.abs(io["output_every_8th_pixel"][0] - io["output_every_8th_pixel"][1]).max() > 0.1  # input matters
 
 
+# Below this running variance a BatchNorm channel amplifies float32 rounding more than 100-fold.
+ILL_CONDITIONED_VARIANCE = 1e-4
+
+
+def anchor_levels(model) -> list[slice]:
+    """The anchor rows of each SSD head, in output order."""
+    sizes = [layer.output.shape[1] for layer in model.layers if layer.name.endswith("_flatten")]
+    bounds = np.cumsum([0, *sizes])
+    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
 @pytest.mark.parametrize(("size", "anchors"), [("320x320", 3232), ("256x384", 3076)])
 def test_ssdlite_matches_ml_cvnets(size, anchors):
     io = fixture_io(f"cvnets-ssdlite-coco-mobilevitv2-0.5-io-{size}.npz")
@@ -56,9 +72,22 @@ def test_ssdlite_matches_ml_cvnets(size, anchors):
     model = SSDLiteMobileViTv2(0.5, classes=80, weights=str(SSD), input_shape=(height, width, 3))
     outputs = model.predict(io["images"], verbose=0)
     assert outputs["class_logits"].shape == (2, anchors, 80)
-    assert_close(outputs["class_logits"], io["class_logits"])
-    assert_close(outputs["box_regressions"], io["box_regressions"])
     np.testing.assert_array_equal(anchors_for(model), io["anchors_cxcywh"][0])
+    levels = anchor_levels(model)
+    assert len(levels) == 6 and levels[-1].stop == anchors
+    for index, level in enumerate(levels):
+        head_norm = getattr(model.get_layer(f"ssd_head_{index}_dw"), "norm", None) if index < 5 else None
+        ill_conditioned = index == 4
+        assert ill_conditioned == (
+            head_norm is not None and float(np.min(head_norm.moving_variance)) < ILL_CONDITIONED_VARIANCE
+        ), f"level {index}: the exemption no longer matches the checkpoint"
+        for key in ("class_logits", "box_regressions"):
+            actual, expected = outputs[key][:, level], io[key][:, level]
+            if ill_conditioned:
+                assert_close(actual, expected)
+            else:
+                error = float(np.abs(actual - expected).max())
+                assert error <= 1e-4, f"level {index} {key}: max |error| {error:.3g} > 1e-4"
 
 
 def test_auxiliary_head_loads_and_output_stride_8_builds():
