@@ -13,6 +13,8 @@ evaluated in float64 differs from them by up to 1.9e-4 on DeepLabv3's logits (wh
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from conftest import CVNETS_DENSE
@@ -62,7 +64,7 @@ def anchor_levels(model) -> list[slice]:
     """The anchor rows of each SSD head, in output order."""
     sizes = [layer.output.shape[1] for layer in model.layers if layer.name.endswith("_flatten")]
     bounds = np.cumsum([0, *sizes])
-    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
 
 
 @pytest.mark.parametrize(("size", "anchors"), [("320x320", 3232), ("256x384", 3076)])
