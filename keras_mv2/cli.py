@@ -153,6 +153,8 @@ def _benchmark(args) -> int:
 
 def _export_dense(args) -> int:
     from edge.dense_export import export_detector, export_segmenter
+    from edge.dense_fidelity import detector_fidelity, segmenter_fidelity
+    from edge.export import verification_images
     from edge.representative import from_folder, generated
     from keras_mv2.dense_demo import class_names
 
@@ -162,13 +164,17 @@ def _export_dense(args) -> int:
         size = (args.size, args.size)
         representative = from_folder(args.representative, size) if args.representative else generated(size)
         print(f"calibration: {representative.source}")
+    photos = verification_images((args.size, args.size))
     if args.task == "segmenter":
         names = class_names(args.dataset, int(model.outputs[0].shape[-1]))
         path = export_segmenter(model, args.output, names, args.quantization, representative)
+        report = segmenter_fidelity(model, path, photos)
     else:
         names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))[1:]
         path = export_detector(model, args.output, names, args.quantization, representative)
+        report = detector_fidelity(model, path, photos)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {args.quantization}), with MediaPipe metadata")
+    print(f"fidelity vs Keras on the bundled photos: {report.summary()}")
     return 0
 
 
