@@ -6,7 +6,6 @@ in dB: every 6 dB halves the error relative to the signal.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import keras
 import numpy as np
 
 from edge.errors import EdgeError
-from edge.runtime import LiteRTModel
+from edge.runtime import LiteRTModel, make_interpreter
 
 _POSTPROCESS = "TFLite_Detection_PostProcess"
 
@@ -67,18 +66,7 @@ def detector_head_outputs(litert: str | Path | bytes, images: np.ndarray) -> tup
     ``(N, anchors, 4)`` as ``(tx, ty, tw, th)`` and softmax scores ``(N, anchors, classes)`` with
     background first. Read from the interpreter with all intermediate tensors kept.
     """
-    from ai_edge_litert.interpreter import Interpreter
-
-    if not isinstance(litert, bytes) and not Path(litert).is_file():
-        raise EdgeError(f"{litert}: no such .tflite file")
-    source = {"model_content": litert} if isinstance(litert, bytes) else {"model_path": str(litert)}
-    try:
-        with warnings.catch_warnings():  # keeping every tensor is the point here, not a debugging leftover
-            warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors")
-            interpreter = Interpreter(**source, experimental_preserve_all_tensors=True)
-        interpreter.allocate_tensors()
-    except (ValueError, RuntimeError) as error:
-        raise EdgeError(f"LiteRT cannot load the detector ({error})") from None
+    interpreter = make_interpreter(litert, keep_all_tensors=True)
     ops = [op for op in interpreter._get_ops_details() if op["op_name"] == _POSTPROCESS]
     if len(ops) != 1:
         raise EdgeError(f"expected one {_POSTPROCESS} op in the detector, found {len(ops)}")

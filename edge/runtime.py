@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,9 @@ _GPU_LIBRARIES = ("libtensorflowlite_gpu_delegate.so", "libLiteRtGpuAccelerator.
 _EDGETPU_LIBRARIES = {"Linux": "libedgetpu.so.1", "Darwin": "libedgetpu.1.dylib", "Windows": "edgetpu.dll"}
 
 
-def make_interpreter(model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2):
+def make_interpreter(
+    model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2, keep_all_tensors: bool = False
+):
     """An allocated ``ai_edge_litert.interpreter.Interpreter``.
 
     Args:
@@ -24,6 +27,7 @@ def make_interpreter(model: str | Path | bytes, delegate: str = "xnnpack", threa
         delegate: ``xnnpack`` (LiteRT's default CPU path), ``cpu`` (reference kernels, no delegate),
             ``gpu`` (needs a GPU delegate library), ``nnapi`` (Android only), ``edgetpu`` (needs ``libedgetpu``).
         threads: CPU threads (LiteRT's own default is one).
+        keep_all_tensors: keep intermediate tensors readable after ``invoke()`` (more memory).
 
     Raises:
         EdgeError: the file is missing or not a model, or the delegate is not available here.
@@ -38,7 +42,7 @@ def make_interpreter(model: str | Path | bytes, delegate: str = "xnnpack", threa
     if not isinstance(model, bytes) and not Path(model).is_file():
         raise EdgeError(f"{model}: no such .tflite file")
 
-    options: dict = {"num_threads": threads}
+    options: dict = {"num_threads": threads, "experimental_preserve_all_tensors": keep_all_tensors}
     if delegate == "cpu":
         options["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     elif delegate == "nnapi":
@@ -49,7 +53,9 @@ def make_interpreter(model: str | Path | bytes, delegate: str = "xnnpack", threa
         library = _EDGETPU_LIBRARIES.get(platform.system(), "libedgetpu.so.1")
         options["experimental_delegates"] = [_load_first(load_delegate, (library,), "Edge TPU")]
     try:
-        interpreter = Interpreter(**source, **options)
+        with warnings.catch_warnings():  # LiteRT warns that keeping all tensors is for debugging: it is asked for
+            warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors")
+            interpreter = Interpreter(**source, **options)
         interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
         raise EdgeError(

@@ -56,6 +56,7 @@ def test_segmenter_fp32_and_int8_follow_keras_and_mediapipe_reads_it(segmenter, 
     assert segmenter_fidelity(segmenter, fp32, photos((256, 256))).logits_sqnr_db > 80
     int8 = export_segmenter(segmenter, tmp_path / "seg8.tflite", labels, "int8", calibration((256, 256)))
     report = segmenter_fidelity(segmenter, int8, photos((256, 256)))
+    print(f"segmenter int8: {report.summary()}")  # pytest -s shows the measured figures
     # Random weights leave small margins between classes; measured 78% agreement, 12.6 dB.
     assert report.pixel_agreement > 0.7 and report.logits_sqnr_db > 10, report.summary()
     options = vision.ImageSegmenterOptions(
@@ -86,6 +87,7 @@ def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detec
     np.testing.assert_allclose(scores[0], expected.scores, atol=1e-5)
     np.testing.assert_array_equal(classes[0].astype(int) + 1, expected.classes)  # the op counts without background
     raw = detector_fidelity(detector, path, photos((320, 320)))
+    print(f"detector float32: {raw.summary()}")
     assert raw.score_sqnr_db > 80 and raw.box_sqnr_db > 80 and raw.top_class_agreement == 1.0, raw.summary()
 
     options = vision.ObjectDetectorOptions(base_options=BaseOptions(model_asset_path=str(path)), max_results=3)
@@ -104,6 +106,7 @@ def test_detector_int8_follows_keras_and_mediapipe_reads_it(detector, tmp_path):
         detector, tmp_path / "det8.tflite", [f"c{i}" for i in range(80)], "int8", calibration((320, 320))
     )
     report = detector_fidelity(detector, path, photos((320, 320)))
+    print(f"detector int8: {report.summary()}")
     # The post-processing op's inputs against Keras. Random weights give nearly flat scores, so the best
     # class per anchor is no test; the error relative to the signal is (measured 24.4 and 13.4 dB; a
     # float32 export gives > 100 dB, boxes read in the wrong coordinate order -2.5 dB).
