@@ -4,7 +4,7 @@ convert -> add metadata -> verify (fidelity, per-layer error) -> check Edge TPU 
 Each step is usable alone from Python; ``mv2 export`` / ``mv2 classify`` / ``mv2 benchmark`` wrap them.
 """
 
-from edge.convert import QUANTIZATIONS, Conversion, convert, static_batch_model, write_atomically
+from edge.convert import QUANTIZATIONS, Conversion, convert, static_batch_model
 from edge.edgetpu import EdgeTPUReport, check_edgetpu, compile_for_edgetpu
 from edge.errors import EdgeError
 from edge.fidelity import FidelityReport, compare_outputs, fidelity, input_noise_sensitivity, per_layer_errors
@@ -31,5 +31,4 @@ __all__ = [
     "make_interpreter",
     "per_layer_errors",
     "static_batch_model",
-    "write_atomically",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from edge.convert import write_atomically
 from edge.errors import EdgeError
+from keras_mv2.utils import write_atomically
 
 
 def app_properties(model_path: str | Path, quantization: str) -> tuple[dict[str, str], str]:

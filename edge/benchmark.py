@@ -185,7 +185,7 @@ def _attention_latency(kind: str, tokens: int, width: int, heads: int, threads: 
 
 
 def write_json(data: dict, path: str | Path) -> Path:
-    from edge.convert import write_atomically
+    from keras_mv2.utils import write_atomically
 
     return write_atomically(path, json.dumps(data, indent=2).encode())
 

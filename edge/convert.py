@@ -9,7 +9,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -30,9 +29,6 @@ class Conversion:
     io_type: str
     input_size: tuple[int, int] | None
     calibration: str | None = None  # where the representative images came from
-
-    def save(self, path: str | Path) -> Path:
-        return write_atomically(path, self.flatbuffer)
 
 
 def static_batch_model(model: keras.Model) -> keras.Model:
@@ -173,18 +169,3 @@ def _input_scale(model: keras.Model) -> float:
 def _first_lines(text: str, count: int = 12) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     return "\n".join(lines[:count])
-
-
-def write_atomically(path: str | Path, data: bytes) -> Path:
-    """Write to a temporary file beside ``path`` and rename: a failure never leaves a partial file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(scratch, path)
-    finally:
-        if os.path.exists(scratch):
-            os.remove(scratch)
-    return path

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import keras
 
-from edge.convert import _input_scale, configure_quantization, convert, converter_chatter_hidden, write_atomically
+from edge.convert import _input_scale, configure_quantization, convert, converter_chatter_hidden
 from edge.errors import EdgeError
 from edge.metadata import labels_file, normalization
 from edge.representative import RepresentativeData
+from keras_mv2.utils import write_atomically
 
 
 def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], input_range=(0.0, 255.0)) -> bytes:

@@ -9,13 +9,15 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from edge.convert import _input_scale, convert, write_atomically
+from edge.convert import _input_scale, convert
 from edge.edgetpu import EdgeTPUReport, check_edgetpu
 from edge.errors import EdgeError
 from edge.fidelity import FidelityReport, fidelity
-from edge.metadata import add_classifier_metadata, imagenet_labels
+from edge.metadata import add_classifier_metadata
 from edge.representative import RepresentativeData
 from edge.runtime import LiteRTModel
+from keras_mv2.applications import class_names
+from keras_mv2.utils import write_atomically
 
 
 @dataclass
@@ -47,7 +49,7 @@ class ExportResult:
 def verification_images(size: tuple[int, int]) -> np.ndarray:
     """The bundled real photographs at ``size`` with the evaluation transform, in [0, 255]."""
     from keras_mv2.applications import eval_transform
-    from keras_mv2.demo import sample_images
+    from keras_mv2.samples import sample_images
 
     return np.stack([eval_transform(path, size) for path in sample_images()])
 
@@ -74,7 +76,7 @@ def export_classifier(
     if len(model.outputs) != 1 or len(model.outputs[0].shape) != 2:
         raise EdgeError("export_classifier needs a model with one (batch, classes) output (include_top=True)")
     if labels is None:
-        labels = imagenet_labels() if classes == 1000 else [f"class_{i}" for i in range(classes)]
+        labels = class_names(None, classes)
     if len(labels) != classes:
         raise EdgeError(f"{len(labels)} labels given for a model with {classes} classes")
 

@@ -16,12 +16,6 @@ from pathlib import Path
 from edge.errors import EdgeError
 
 
-def imagenet_labels() -> list[str]:
-    from keras_mv2.applications.imagenet_utils import imagenet_classes
-
-    return [name for _, name in imagenet_classes()]
-
-
 def normalization(input_range: tuple[float, float]) -> tuple[float, float]:
     """NormalizationOptions ``(mean, std)`` so that ``(pixel - mean) / std`` maps 0..255 onto ``input_range``."""
     low, high = input_range

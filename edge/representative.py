@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.errors import EdgeError
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+from keras_mv2.utils import IMAGE_SUFFIXES
 
 
 @dataclass

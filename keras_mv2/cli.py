@@ -15,7 +15,7 @@ def _demo(args) -> int:
 
 
 def _convert_weights(args) -> int:
-    from keras_mv2.convert import convert_checkpoint
+    from keras_mv2.applications import convert_checkpoint
 
     path = convert_checkpoint(args.checkpoint, args.output, alpha=args.alpha, include_top=not args.no_top)
     print(f"wrote {path}")
@@ -156,7 +156,7 @@ def _export_dense(args) -> int:
     from edge.dense_fidelity import detector_fidelity, segmenter_fidelity
     from edge.export import verification_images
     from edge.representative import from_folder, generated
-    from keras_mv2.dense_demo import class_names
+    from keras_mv2.applications import class_names
 
     model = _dense_model(args, "segment" if args.task == "segmenter" else "detect")
     representative = None
@@ -253,7 +253,8 @@ def _dense_model(args, kind: str):
 
 
 def _segment(args) -> int:
-    from keras_mv2.dense_demo import class_names, segment_image
+    from keras_mv2.applications import class_names
+    from keras_mv2.dense_demo import segment_image
 
     model = _dense_model(args, "segment")
     names = class_names(args.dataset, int(model.outputs[0].shape[-1]))
@@ -265,7 +266,8 @@ def _segment(args) -> int:
 
 
 def _detect(args) -> int:
-    from keras_mv2.dense_demo import class_names, detect_image
+    from keras_mv2.applications import class_names
+    from keras_mv2.dense_demo import detect_image
 
     model = _dense_model(args, "detect")
     names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import time
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-
-def sample_images() -> list[Path]:
-    """The photographs bundled with the package (see ``keras_mv2/samples/README.md``)."""
-    folder = resources.files("keras_mv2").joinpath("samples")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".jpg"))
+from keras_mv2.samples import sample_images
 
 
 def run_demo(

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from keras_mv2.applications.imagenet_utils import load_image
-
-
-def class_names(dataset: str, count: int) -> list[str]:
-    """Bundled names for PASCAL VOC (21) and COCO (81, background first); numbers otherwise."""
-    files = {"pascal_voc": "pascal_voc_classes.txt", "coco": "coco_classes.txt"}
-    if dataset in files:
-        text = resources.files("keras_mv2.applications").joinpath(files[dataset]).read_text("utf-8")
-        names = text.splitlines()
-        if len(names) == count:
-            return names
-    return [f"class {i}" for i in range(count)]
+from keras_mv2.utils import load_image
 
 
 def palette(count: int) -> np.ndarray:
@@ -87,7 +75,7 @@ def detect_image(
 def _save_png(image: Image.Image, output: str | Path) -> None:
     import io
 
-    from edge.convert import write_atomically
+    from keras_mv2.utils import write_atomically
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

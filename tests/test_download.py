@@ -81,7 +81,7 @@ def test_download_convert_cache_and_reuse(mirror):
     model = MobileViTv2(0.5, weights="imagenet1k-256", classifier_activation=None)
     np.testing.assert_allclose(model.predict(reference["images"], verbose=0), reference["logits"], atol=1e-4)
     assert MirrorHandler.requests == ["/imagenet1k/256x256/mobilevitv2-0.5.pt"]
-    assert cache_entries(mirror) == ["mobilevitv2-0.5-imagenet1k-256.npz"]
+    assert cache_entries(mirror) == ["imagenet1k-256-mobilevitv2-0.5.npz"]
 
     again = MobileViTv2(0.5, weights="imagenet", classifier_activation=None)  # alias, now from the cache
     assert len(MirrorHandler.requests) == 1
@@ -138,9 +138,9 @@ def test_dense_checkpoints_by_name_through_a_mirror(tmp_path, monkeypatch):
         )
         cached = list((tmp_path / "weights-cache").glob("coco-ssdlite-mobilevitv2-0.5.npz"))
         assert len(cached) == 1  # converted once, no pickle kept
-        with pytest.raises(CheckpointError, match="published only for the widths"):
+        with pytest.raises(CheckpointError, match=r"published for alpha in \[0\.5, .*2\.0\], not for alpha=0\.6"):
             SSDLiteMobileViTv2(0.6, weights="coco-ssdlite", input_shape=(320, 320, 3))
-        with pytest.raises(CheckpointError, match="holds ssdlite weights, the model is deeplabv3"):
+        with pytest.raises(CheckpointError, match="holds detection weights, the model is a segmentation model"):
             from keras_mv2.applications import DeepLabV3MobileViTv2
 
             DeepLabV3MobileViTv2(0.5, weights="coco-ssdlite", input_shape=(256, 256, 3))

@@ -24,8 +24,8 @@ from edge import (
     make_interpreter,
 )
 from edge.export import export_classifier, verification_images
-from edge.metadata import imagenet_labels, read_metadata
-from keras_mv2.applications import MobileViTv2, eval_transform
+from edge.metadata import read_metadata
+from keras_mv2.applications import MobileViTv2, class_names, eval_transform
 from keras_mv2.layers import ConvNormAct, InvertedResidual
 
 
@@ -133,7 +133,7 @@ def test_metadata_is_read_by_mediapipe(tmp_path, logits_model):
     path = tmp_path / "mv2.tflite"
     result = export_classifier(logits_model, path)
     metadata = read_metadata(path)
-    assert metadata["files"]["labels.txt"].splitlines() == imagenet_labels()
+    assert metadata["files"]["labels.txt"].splitlines() == class_names("imagenet", 1000)
     process = metadata["json"]["subgraph_metadata"][0]["input_tensor_metadata"][0]["process_units"][0]
     assert process["options"] == {"mean": [0.0], "std": [1.0]}  # the model takes [0, 255] itself
     assert json.loads(path.with_suffix(".json").read_text())["fidelity"]["top1_agreement"] == 1.0
@@ -147,7 +147,7 @@ def test_metadata_is_read_by_mediapipe(tmp_path, logits_model):
             mp_image = Image(image_format=ImageFormat.SRGB, data=np.ascontiguousarray(image.astype(np.uint8)))
             categories = classifier.classify(mp_image).classifications[0].categories
             assert [c.index for c in categories] == list(keras_top)
-            assert categories[0].category_name == imagenet_labels()[keras_top[0]]
+            assert categories[0].category_name == class_names("imagenet", 1000)[keras_top[0]]
 
 
 def small_cnn() -> keras.Model:

@@ -106,7 +106,7 @@ def test_auxiliary_head_loads_and_output_stride_8_builds():
 def test_dense_checkpoints_are_checked():
     with pytest.raises(CheckpointError, match="classes=80"):  # the head says what it was trained for
         SSDLiteMobileViTv2(0.5, classes=81, weights=str(SSD), input_shape=(320, 320, 3))
-    with pytest.raises(CheckpointError, match="not an ml-cvnets deeplabv3 checkpoint"):
+    with pytest.raises(CheckpointError, match=r"not an ml-cvnets DeepLabv3 \(segmentation\) checkpoint"):
         DeepLabV3MobileViTv2(0.5, weights=str(SSD), input_shape=(256, 256, 3))
     with pytest.raises(CheckpointError, match="classification checkpoint"):
         DeepLabV3MobileViTv2(0.5, weights=str(CVNETS_DENSE.parent / "cvnets" / "cvnets-mobilevitv2-0.5-random.pt"))

@@ -19,10 +19,9 @@ from conftest import ROOT, SAMPLES
 from playwright.sync_api import sync_playwright
 
 from edge.export import export_classifier
-from edge.metadata import imagenet_labels
 from edge.runtime import LiteRTModel
 from edge.serve import load_demo_model, serve_in_background
-from keras_mv2.applications import MobileViTv2, eval_transform
+from keras_mv2.applications import MobileViTv2, class_names, eval_transform
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "test-output" / "web_demo"
@@ -103,7 +102,7 @@ def wait_for(page, expression: str, timeout_s: float = 90) -> None:
 
 
 def test_live_camera_matches_litert(demo):
-    labels = imagenet_labels()
+    labels = class_names("imagenet", 1000)
     runner = LiteRTModel.load(demo["model"])
     # What LiteRT in Python says for the frames as the browser decodes them (YUV 4:2:0 round trip).
     expected = set()
@@ -145,7 +144,7 @@ def test_live_camera_matches_litert(demo):
 
 
 def test_picture_fallback_matches_litert(demo):
-    labels = imagenet_labels()
+    labels = class_names("imagenet", 1000)
     runner = LiteRTModel.load(demo["model"])
     picture = SAMPLES / "coffee.jpg"
     expected = labels[int(np.argmax(runner(eval_transform(picture, SIZE)[None])[0]))]

@@ -1,11 +1,11 @@
 """``keras_mv2.applications``: MobileViTv2 models in the style of ``keras.applications``."""
 
-from keras_mv2.applications.config import PUBLISHED_ALPHAS, stage_widths
+from keras_mv2.applications.checkpoints import convert_checkpoint
+from keras_mv2.applications.class_names import class_names
 from keras_mv2.applications.deeplabv3 import DATASETS, DeepLabV3MobileViTv2
 from keras_mv2.applications.imagenet_utils import (
     decode_predictions,
     eval_transform,
-    load_image,
     preprocess_input,
 )
 from keras_mv2.applications.mobilevitv2 import (
@@ -19,8 +19,11 @@ from keras_mv2.applications.mobilevitv2 import (
     MobileViTv2_175,
     MobileViTv2_200,
     feature_extractor,
+    image_input,
 )
 from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2, anchors_for
+from keras_mv2.architecture import PUBLISHED_ALPHAS, stage_widths
+from keras_mv2.utils import load_image
 
 __all__ = [
     "DATASETS",
@@ -37,9 +40,12 @@ __all__ = [
     "MobileViTv2_200",
     "SSDLiteMobileViTv2",
     "anchors_for",
+    "class_names",
+    "convert_checkpoint",
     "decode_predictions",
     "eval_transform",
     "feature_extractor",
+    "image_input",
     "load_image",
     "preprocess_input",
     "stage_widths",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import keras
 
-from keras_mv2.applications.config import stage_widths
-from keras_mv2.applications.mobilevitv2 import _image_input, backbone_stages
-from keras_mv2.layers import ConvNormAct, resize_bilinear_align_corners
-from keras_mv2.layers.aspp import ASPP
+from keras_mv2.applications.mobilevitv2 import backbone_stages, image_input
+from keras_mv2.architecture import stage_widths
+from keras_mv2.layers import ASPP, ConvNormAct, UpsampleAlignCorners
+from keras_mv2.weights import load_weights
 
 # Apple's published configurations (ml-cvnets' segmentation configs).
 DATASETS = {
@@ -37,7 +37,7 @@ def DeepLabV3MobileViTv2(
         aspp_rates: dilation rates of the ASPP's three 3x3 branches.
         aux_head: add the auxiliary head on the stride-16 map (a second output, for training).
         weights: ``None``, an ml-cvnets DeepLabv3 ``.pt`` checkpoint, a Keras ``.weights.h5`` file, or a
-            published name (``keras_mv2.weights.PUBLISHED_DENSE_CHECKPOINTS``).
+            published name (``pascalvoc-deeplabv3``, ``ade20k-deeplabv3``; ``keras_mv2.weights.PUBLISHED_CHECKPOINTS``).
         input_shape: ``(H, W, 3)``; sides that are multiples of ``output_stride`` keep the output aligned
             to the input.
         include_preprocessing: the model takes RGB in [0, 255] (else [0, 1]).
@@ -49,7 +49,7 @@ def DeepLabV3MobileViTv2(
     if not isinstance(classes, int) or classes < 1:
         raise ValueError(f"classes must be a positive integer, got {classes!r}")
     widths = stage_widths(alpha)
-    inputs = _image_input(None, input_shape)
+    inputs = image_input(None, input_shape)
     x = keras.layers.Rescaling(1.0 / 255.0, name="rescaling")(inputs) if include_preprocessing else inputs
     features = backbone_stages(x, widths, output_stride)
     x = ASPP(aspp_filters, aspp_rates, name="aspp")(features["layer_5"])
@@ -64,29 +64,5 @@ def DeepLabV3MobileViTv2(
         outputs = [logits, UpsampleAlignCorners(min(output_stride, 16), name="aux_upsample")(aux)]
     model = keras.Model(inputs, outputs, name=name or f"deeplabv3_mobilevitv2_{round(alpha * 100):03d}")
     if weights is not None:
-        from keras_mv2.weights.loader import load_dense_weights
-
-        load_dense_weights(model, weights, kind="deeplabv3")
+        load_weights(model, weights, alpha=alpha)
     return model
-
-
-@keras.saving.register_keras_serializable(package="keras_mv2")
-class UpsampleAlignCorners(keras.layers.Layer):
-    """Bilinear upsampling by an integer ``factor`` with aligned corners (ml-cvnets' segmentation output)."""
-
-    def __init__(self, factor: int, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = factor
-
-    def call(self, inputs):
-        height, width = inputs.shape[1], inputs.shape[2]
-        return resize_bilinear_align_corners(inputs, height * self.factor, width * self.factor)
-
-    def compute_output_shape(self, input_shape):
-        scale = [None if side is None else side * self.factor for side in input_shape[1:3]]
-        return (input_shape[0], *scale, input_shape[3])
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(factor=self.factor)
-        return config

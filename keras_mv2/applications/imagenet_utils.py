@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_mv2.utils import load_image
+
 # ml-cvnets evaluates at 256 after resizing the short side to 288: the crop keeps 256/288 of it.
 EVAL_RESIZE_RATIO = 288 / 256
 
@@ -44,25 +46,6 @@ def preprocess_input(x, data_format=None):
     """
     del data_format
     return x
-
-
-def load_image(path: str | Path) -> np.ndarray:
-    """Read an image file as an ``(H, W, 3)`` uint8 RGB array, EXIF rotation applied.
-
-    Raises:
-        FileNotFoundError: no such file. ValueError: the file is not a readable image.
-    """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such image file")
-    try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image)
-            return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValueError(f"{path}: not a readable image ({error})") from None
 
 
 def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_mv2.applications.config import (
+from keras_mv2.architecture import (
     EXPAND_RATIO,
     FFN_MULTIPLIER,
     PATCH_SIZE,
@@ -13,6 +13,7 @@ from keras_mv2.applications.config import (
     stage_widths,
 )
 from keras_mv2.layers import ConvNormAct, InvertedResidual, MobileViTv2Block
+from keras_mv2.weights import load_weights
 
 DEFAULT_SIZE = 256
 
@@ -65,7 +66,7 @@ def MobileViTv2(
     if include_top and (not isinstance(classes, int) or classes < 1):
         raise ValueError(f"classes must be a positive integer, got {classes!r}")
     widths = stage_widths(alpha)
-    inputs = _image_input(input_tensor, input_shape)
+    inputs = image_input(input_tensor, input_shape)
 
     x = keras.layers.Rescaling(1.0 / 255.0, name="rescaling")(inputs) if include_preprocessing else inputs
     x = backbone_stages(x, widths)["layer_5"]
@@ -85,8 +86,6 @@ def MobileViTv2(
     model_inputs = keras.utils.get_source_inputs(input_tensor) if input_tensor is not None else inputs
     model = keras.Model(model_inputs, x, name=name or f"mobilevitv2_{round(alpha * 100):03d}")
     if weights is not None:
-        from keras_mv2.weights import load_weights
-
         load_weights(model, weights, alpha=alpha)
     return model
 
@@ -130,7 +129,7 @@ def backbone_stages(x, widths: dict[str, int], output_stride: int = 32) -> dict[
     return outputs
 
 
-def _image_input(input_tensor, input_shape):
+def image_input(input_tensor, input_shape):
     if input_shape is None:
         input_shape = (DEFAULT_SIZE, DEFAULT_SIZE, 3) if input_tensor is None else tuple(input_tensor.shape[1:])
     input_shape = tuple(input_shape)

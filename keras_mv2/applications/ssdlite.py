@@ -5,10 +5,11 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from keras_mv2.applications.config import stage_widths
-from keras_mv2.applications.mobilevitv2 import _image_input, backbone_stages
+from keras_mv2.applications.mobilevitv2 import backbone_stages, image_input
 from keras_mv2.applications.ssd_anchors import ASPECT_RATIOS, anchors_per_location, ssd_anchors
+from keras_mv2.architecture import stage_widths
 from keras_mv2.layers import ConvNormAct
+from keras_mv2.weights import load_weights
 
 # ml-cvnets' COCO configuration: the width of each map's extra layer and head projection, by map.
 PROJ_CHANNELS = (512, 256, 256, 128, 128, 64)
@@ -28,7 +29,7 @@ def SSDLiteMobileViTv2(
     Six maps feed the heads: the stride-16 and stride-32 stage outputs, three separable stride-2
     extra layers and a global-pool layer. Outputs are ordered map by map, then rows, columns and
     anchors, matching :func:`anchors_for` (normalised ``cx, cy, w, h``). Class 0 is background in
-    ml-cvnets' COCO models (81 classes); :func:`keras_mv2.applications.ssd_decode.decode_detections`
+    ml-cvnets' COCO models (81 classes); :func:`keras_mv2.applications.ssd_decode.detect`
     turns the outputs into boxes.
 
     Args:
@@ -44,7 +45,7 @@ def SSDLiteMobileViTv2(
     if input_shape is None or None in tuple(input_shape)[:2]:
         raise ValueError("SSDLite needs a fixed input_shape=(H, W, 3): its anchors depend on it")
     widths = stage_widths(alpha)
-    inputs = _image_input(None, input_shape)
+    inputs = image_input(None, input_shape)
     x = keras.layers.Rescaling(1.0 / 255.0, name="rescaling")(inputs) if include_preprocessing else inputs
     stages = backbone_stages(x, widths)
     maps = [stages["layer_4"], stages["layer_5"]]
@@ -79,9 +80,7 @@ def SSDLiteMobileViTv2(
         name=name or f"ssdlite_mobilevitv2_{round(alpha * 100):03d}",
     )  # fmt: skip
     if weights is not None:
-        from keras_mv2.weights.loader import load_dense_weights
-
-        load_dense_weights(model, weights, kind="ssdlite")
+        load_weights(model, weights, alpha=alpha)
     return model
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
+from keras_mv2.utils import IMAGE_SUFFIXES
 
 
 class DatasetError(ValueError):

@@ -1,4 +1,4 @@
-"""Map ml-cvnets DeepLabv3 / SSDLite state dicts onto the models of ``keras_mv2.applications``.
+"""ml-cvnets' DeepLabv3 (segmentation) and SSDLite (detection) keys, mapped onto ``keras_mv2.applications`` models.
 
 The backbone's keys are the classification ones under ``encoder.``; the heads' keys are listed here
 next to the Keras layer names the builders give them.
@@ -11,32 +11,33 @@ import re
 import keras
 import numpy as np
 
-from keras_mv2.layers import ConvNormAct
-from keras_mv2.layers.aspp import ASPP
-from keras_mv2.weights.cvnets_keys import (
-    _IGNORED_SUFFIXES,
-    _conv_norm_act_targets,
-    _model_targets,
-    _Target,
-    assign_targets,
+from keras_mv2.layers import ASPP, ConvNormAct
+from keras_mv2.weights.assign import (
+    Target,
+    check_targets,
+    conv_norm_act_targets,
+    without_ignored,
+    write_targets,
 )
+from keras_mv2.weights.cvnets_keys import STEM_KEY, backbone_targets
 from keras_mv2.weights.errors import CheckpointError
 
-KINDS = ("deeplabv3", "ssdlite")
+# The architecture behind each dense task, as ml-cvnets names its checkpoints.
+DENSE_TASKS = {"segmentation": "DeepLabv3", "detection": "SSDLite"}
 _ASPP = "seg_head.aspp.aspp_layer"
 
 
-def _deeplab_targets(model: keras.Model) -> list[_Target]:
+def _deeplab_targets(model: keras.Model) -> list[Target]:
     targets = []
     for layer in model.layers:
         if isinstance(layer, ASPP):
             for index, branch in enumerate(layer.branches):
-                targets += _conv_norm_act_targets(branch, f"{_ASPP}.convs.{index}")
+                targets += conv_norm_act_targets(branch, f"{_ASPP}.convs.{index}")
             pool_key = f"{_ASPP}.convs.{len(layer.branches)}.aspp_pool.conv_1x1"
-            targets += _conv_norm_act_targets(layer.pool_conv, pool_key)
-            targets += _conv_norm_act_targets(layer.project, f"{_ASPP}.project")
+            targets += conv_norm_act_targets(layer.pool_conv, pool_key)
+            targets += conv_norm_act_targets(layer.project, f"{_ASPP}.project")
         elif layer.name in _DEEPLAB_LAYERS:
-            targets += _conv_norm_act_targets(layer, _DEEPLAB_LAYERS[layer.name])
+            targets += conv_norm_act_targets(layer, _DEEPLAB_LAYERS[layer.name])
     return targets
 
 
@@ -63,35 +64,46 @@ def _ssd_key(name: str) -> str | None:
     return None
 
 
-def _ssd_targets(model: keras.Model) -> list[_Target]:
+def _ssd_targets(model: keras.Model) -> list[Target]:
     targets = []
     for layer in model.layers:
         key = _ssd_key(layer.name)
         if key is not None and isinstance(layer, ConvNormAct):
-            targets += _conv_norm_act_targets(layer, key)
+            targets += conv_norm_act_targets(layer, key)
     return targets
 
 
-def assign_dense_state_dict(model: keras.Model, state: dict[str, np.ndarray], kind: str, source: str) -> None:
-    """Copy a DeepLabv3 or SSDLite state dict into ``model``; all or nothing (see ``assign_targets``)."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    state = {k.removeprefix("module."): v for k, v in state.items() if not k.endswith(_IGNORED_SUFFIXES)}
-    if "encoder.conv_1.block.conv.weight" not in state:
-        hint = ""
-        if "conv_1.block.conv.weight" in state:
-            hint = " (this is a classification checkpoint: its keys have no 'encoder.' prefix)"
-        raise CheckpointError(f"{source}: not an ml-cvnets {kind} checkpoint{hint}")
-    found = "ssdlite" if any(k.startswith("ssd_heads.") for k in state) else "deeplabv3"
+def _dense_targets(model: keras.Model, state: dict[str, np.ndarray], task: str, source: str):
+    if task not in DENSE_TASKS:
+        raise ValueError(f"task must be one of {sorted(DENSE_TASKS)}, got {task!r}")
+    name = f"ml-cvnets {DENSE_TASKS[task]} ({task})"
+    if f"encoder.{STEM_KEY}" not in state:
+        hint = " (this is a classification checkpoint: its keys have no 'encoder.' prefix)" if STEM_KEY in state else ""
+        raise CheckpointError(f"{source}: not an {name} checkpoint{hint}")
+    found = "detection" if any(k.startswith("ssd_heads.") for k in state) else "segmentation"
     if not any(k.startswith(("ssd_heads.", "seg_head.")) for k in state):
         found = "backbone-only"
-    if found != kind:
-        raise CheckpointError(f"{source}: not an ml-cvnets {kind} checkpoint (it holds {found} weights)")
-    targets = _model_targets(model, "classifier", key_prefix="encoder.")
-    targets += _deeplab_targets(model) if kind == "deeplabv3" else _ssd_targets(model)
+    if found != task:
+        raise CheckpointError(f"{source}: not an {name} checkpoint (it holds {found} weights)")
+    targets = backbone_targets(model, key_prefix="encoder.")
+    targets += _deeplab_targets(model) if task == "segmentation" else _ssd_targets(model)
     has_aux = any(t.key.startswith("seg_head.aux_head") for t in targets)
-    ignored = ("seg_head.aux_head",) if kind == "deeplabv3" and not has_aux else ()
-    assign_targets(model, state, targets, source, ignored_prefixes=ignored, diagnose=_diagnose_head)
+    ignored = ("seg_head.aux_head",) if task == "segmentation" and not has_aux else ()
+    return targets, ignored
+
+
+def check_dense_state_dict(model: keras.Model, state: dict[str, np.ndarray], task: str, source: str) -> None:
+    """Raise :class:`CheckpointError` unless a ``task`` state dict fits ``model``; nothing is assigned."""
+    state = without_ignored(state)
+    targets, ignored = _dense_targets(model, state, task, source)
+    check_targets(model, state, targets, source, ignored_prefixes=ignored, diagnose=_diagnose_head)
+
+
+def assign_dense_state_dict(model: keras.Model, state: dict[str, np.ndarray], task: str, source: str) -> None:
+    """Copy a segmentation (DeepLabv3) or detection (SSDLite) state dict into ``model``; all or nothing."""
+    check_dense_state_dict(model, state, task, source)
+    state = without_ignored(state)
+    write_targets(state, _dense_targets(model, state, task, source)[0])
 
 
 def _diagnose_head(model: keras.Model, state: dict[str, np.ndarray]) -> str:

@@ -1,4 +1,4 @@
-"""MobileViTv2's architecture as data: one row per stage, widths scaled by ``alpha``."""
+"""MobileViTv2's architecture as data: one row per stage, widths scaled by ``alpha``, and the published widths."""
 
 from __future__ import annotations
 
@@ -51,3 +51,13 @@ def stage_widths(alpha: float) -> dict[str, int]:
         if stage.attention_dim:
             widths[stage.name.replace("layer", "attention")] = make_divisible(stage.attention_dim * alpha, 8)
     return widths
+
+
+def width_signature(widths: dict[str, int]) -> tuple[int, ...]:
+    """The output channels of the stem and the five stages: what tells one width from another in weights."""
+    return (widths["stem"], *(widths[stage.name] for stage in STAGES))
+
+
+def published_alpha(signature: tuple) -> float | None:
+    """The published width whose :func:`width_signature` is ``signature``, or ``None``."""
+    return next((a for a in PUBLISHED_ALPHAS if width_signature(stage_widths(a)) == tuple(signature)), None)
