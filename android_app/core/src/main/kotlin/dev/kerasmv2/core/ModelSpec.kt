@@ -7,14 +7,14 @@ import java.util.Properties
  * What the app must know about an exported model, read from the `<model>.properties` file that
  * `mv2 export --app-assets` writes beside it (the same values as the model's metadata).
  *
- * Pixel values v in [0, 255] become (v - mean) / std before they enter a float model; a model with
- * uint8 input takes the pixels as they are.
+ * Pixel values v in [0, 255] become (v - mean) / std, the real value the model was exported for; an
+ * 8-bit input then quantises that value with the input tensor's scale and zero point ([ModelIo]).
  */
 data class ModelSpec(
     val modelFile: String,
     val inputWidth: Int,
     val inputHeight: Int,
-    val inputType: String,
+    val inputType: TensorElementType,
     val normalizationMean: Float,
     val normalizationStd: Float,
     val classes: Int,
@@ -22,8 +22,6 @@ data class ModelSpec(
     val labelsFile: String,
 ) {
     companion object {
-        private val INPUT_TYPES = setOf("float32", "uint8", "int8")
-
         fun parse(reader: Reader): ModelSpec {
             val properties = Properties().apply { load(reader) }
             fun text(key: String): String =
@@ -34,8 +32,12 @@ data class ModelSpec(
                     ?: throw IllegalArgumentException("model properties: '$key' must be a positive integer")
             fun number(key: String): Float =
                 text(key).toFloatOrNull() ?: throw IllegalArgumentException("model properties: '$key' is not a number")
-            val inputType = text("input_type")
-            require(inputType in INPUT_TYPES) { "model properties: input_type '$inputType' is not one of $INPUT_TYPES" }
+            val typeName = text("input_type")
+            val inputType = try {
+                TensorElementType.fromProperty(typeName)
+            } catch (error: IllegalArgumentException) {
+                throw IllegalArgumentException("model properties: ${error.message}", error)
+            }
             val std = number("normalization_std")
             require(std > 0f) { "model properties: normalization_std must be positive" }
             return ModelSpec(

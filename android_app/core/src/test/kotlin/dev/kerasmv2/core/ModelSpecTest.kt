@@ -24,7 +24,7 @@ class ModelSpecTest {
     fun parsesTheExportedProperties() {
         val spec = ModelSpec.parse(StringReader(valid))
         assertEquals(256, spec.inputWidth)
-        assertEquals("uint8", spec.inputType)
+        assertEquals(TensorElementType.UINT8, spec.inputType)
         assertEquals(1000, spec.classes)
         assertEquals("labels.txt", spec.labelsFile)
     }

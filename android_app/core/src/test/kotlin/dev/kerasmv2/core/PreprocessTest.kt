@@ -59,9 +59,44 @@ class PreprocessTest {
         assertEquals(red[6], red[9], 1e-4f)
     }
 
+    /**
+     * The evaluation transform for a 256 model resizes the short side to 288 and keeps the centre 256: on a
+     * 288 x 288 frame that is everything but a 16-pixel border. Cropping the whole short side shows the border.
+     */
     @Test
-    fun normalizes() {
-        assertContentEquals(floatArrayOf(-1f, 0f, 1f), Preprocess.normalize(floatArrayOf(0f, 127.5f, 255f), 127.5f, 127.5f))
-        assertFailsWith<IllegalArgumentException> { Preprocess.normalize(floatArrayOf(1f), 0f, 0f) }
+    fun keepsTheEvaluationCropNotTheWholeShortSide() {
+        val inside = argb(10, 20, 30)
+        val frame = IntArray(288 * 288) { i ->
+            val x = i % 288
+            val y = i / 288
+            if (x < 16 || y < 16 || x >= 272 || y >= 272) argb(255, 0, 0) else inside
+        }
+        val out = Preprocess.cropResizeRgb(frame, 288, 288, 256, 256)
+        for (pixel in 0 until 256 * 256) {
+            assertEquals(10f, out[pixel * 3], "red channel of output pixel $pixel")
+            assertEquals(30f, out[pixel * 3 + 2], "blue channel of output pixel $pixel")
+        }
+        val whole = Preprocess.cropResizeRgb(frame, 288, 288, 256, 256, resizeRatio = 1.0)
+        assertEquals(255f, whole[0], "resizeRatio 1 keeps the whole short side, border included")
+    }
+
+    @Test
+    fun evaluationCropGeometryFollowsTheShortSide() {
+        // A 640 x 480 camera frame for a 256 x 256 model: 480 * 256 / 288 = 426.67 pixels square, centred.
+        val (left, top, width, height) = Preprocess.evalCrop(640, 480, 256, 256)
+        assertEquals(480.0 * 256 / 288, width, 1e-9)
+        assertEquals(width, height, 1e-9)
+        assertEquals((640 - width) / 2, left, 1e-9)
+        assertEquals((480 - height) / 2, top, 1e-9)
+        // Portrait frames crop the same fraction of their (horizontal) short side.
+        val portrait = Preprocess.evalCrop(480, 640, 256, 256)
+        assertEquals(width, portrait[2], 1e-9)
+        // A 64 x 64 model resizes the short side to 72: the fraction is the same 8/9.
+        assertEquals(300.0 * 64 / 72, Preprocess.evalCrop(400, 300, 64, 64)[2], 1e-9)
+        // A non-square 320 x 200 (W x H) model: short side 200 -> 225, so 200/225 of the frame's short side is kept.
+        val wide = Preprocess.evalCrop(900, 450, 320, 200)
+        assertEquals(450.0 * 200 / 225, wide[3], 1e-9)
+        assertEquals(450.0 * 320 / 225, wide[2], 1e-9)
+        assertFailsWith<IllegalArgumentException> { Preprocess.evalCrop(10, 10, 4, 4, resizeRatio = 0.5) }
     }
 }
