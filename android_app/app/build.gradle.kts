@@ -1,3 +1,5 @@
+import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+
 plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
@@ -25,9 +27,6 @@ android {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
-    kotlinOptions {
-        jvmTarget = "17"
-    }
     buildFeatures {
         compose = true
     }
@@ -36,16 +35,41 @@ android {
     }
 }
 
-// The models come from this repository's `mv2 export` (no download at build time). The task runs only
-// when the assets are missing; run it by hand (`./gradlew :app:exportModels`) to refresh them.
+kotlin {
+    compilerOptions {
+        jvmTarget.set(JvmTarget.JVM_17)
+    }
+}
+
+// The models come from this repository's `mv2 export`: run `bash export_models.sh` (or
+// `./gradlew :app:exportModels`) once. A build without them stops at once and says so, instead of
+// starting a Python export in the middle of a Gradle build.
 val assetsDir = layout.projectDirectory.dir("src/main/assets")
+val modelProperties = listOf("mobilevitv2_fp32.properties", "mobilevitv2_int8.properties")
+
 val exportModels by tasks.registering(Exec::class) {
-    description = "Exports MobileViTv2 fp32 and int8 LiteRT models with labels into src/main/assets via mv2 export."
+    group = "mobilevitv2"
+    description = "Exports MobileViTv2 fp32 and int8 LiteRT models with labels into src/main/assets (export_models.sh)."
     workingDir = rootDir
     commandLine("bash", "export_models.sh")
-    onlyIf { !assetsDir.file("mobilevitv2_fp32.properties").asFile.exists() }
 }
-tasks.named("preBuild") { dependsOn(exportModels) }
+
+val checkModelAssets by tasks.registering {
+    group = "mobilevitv2"
+    description = "Fails with instructions when the exported models are missing from src/main/assets."
+    val missing = modelProperties.map { assetsDir.file(it).asFile }
+    val folder = assetsDir.asFile.path
+    doLast {
+        val absent = missing.filterNot { it.isFile }
+        if (absent.isNotEmpty()) {
+            throw GradleException(
+                "Missing ${absent.joinToString { it.name }} in $folder: run `bash android_app/export_models.sh` " +
+                    "(or ./gradlew :app:exportModels) once to export the models.",
+            )
+        }
+    }
+}
+tasks.named("preBuild") { dependsOn(checkModelAssets) }
 
 dependencies {
     implementation(project(":core"))
@@ -62,5 +86,5 @@ dependencies {
     implementation(libs.androidx.camera.lifecycle)
     implementation(libs.androidx.camera.view)
     implementation(libs.litert)
-    implementation(libs.litert.gpu)
+    implementation(libs.litert.gpu) // from 2.3.0 the GPU accelerator ships in its own artifact
 }

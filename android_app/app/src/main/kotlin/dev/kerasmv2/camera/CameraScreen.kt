@@ -1,10 +1,13 @@
 package dev.kerasmv2.camera
 
 import android.Manifest
+import android.content.Context
 import android.content.Intent
 import android.content.pm.PackageManager
+import android.hardware.display.DisplayManager
 import android.net.Uri
 import android.provider.Settings as AndroidSettings
+import android.view.Display
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.camera.core.CameraSelector
@@ -38,21 +41,30 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.platform.LocalLifecycleOwner
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.compose.LifecycleEventEffect
+import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
+import dev.kerasmv2.core.Accelerator
+import dev.kerasmv2.core.EngineStatus
+import dev.kerasmv2.core.ModelChoice
+import dev.kerasmv2.core.Settings
 import kotlin.math.roundToInt
+
+private fun cameraGranted(context: Context) =
+    ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED
 
 @Composable
 fun CameraScreen(model: ClassifierViewModel = viewModel()) {
     val context = LocalContext.current
-    var granted by remember {
-        mutableStateOf(ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
-    }
+    var granted by remember { mutableStateOf(cameraGranted(context)) }
     var asked by remember { mutableStateOf(false) }
+    // Coming back from the system settings (or any other app) resumes the activity: look again.
+    LifecycleEventEffect(Lifecycle.Event.ON_RESUME) { granted = cameraGranted(context) }
     val launcher = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {
         granted = it
         asked = true
@@ -102,27 +114,50 @@ private fun LiveClassifier(model: ClassifierViewModel) {
     val lifecycleOwner = LocalLifecycleOwner.current
     val settings by model.settings.collectAsStateWithLifecycle()
     val result by model.result.collectAsStateWithLifecycle()
+    val status by model.status.collectAsStateWithLifecycle()
+    val offered by model.offered.collectAsStateWithLifecycle()
     val error by model.error.collectAsStateWithLifecycle()
     var showSettings by remember { mutableStateOf(false) }
     val previewView = remember { PreviewView(context) }
 
-    // Rebind whenever the settings change; the display rotation is read at bind time, and the analyzer
-    // uprights each frame by its own rotationDegrees, so rotating the phone needs nothing more.
-    DisposableEffect(settings, lifecycleOwner) {
+    // Bound once per lifecycle owner: settings changes reach the analysis thread without a rebind.
+    DisposableEffect(lifecycleOwner) {
+        val displays = context.getSystemService(DisplayManager::class.java)
+        val rotation = displays.getDisplay(Display.DEFAULT_DISPLAY).rotation
+        val preview = Preview.Builder().setTargetRotation(rotation).build()
+        preview.setSurfaceProvider(previewView.surfaceProvider)
+        val analysis = ImageAnalysis.Builder()
+            .setTargetRotation(rotation)
+            .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
+            .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_RGBA_8888)
+            .build()
+        analysis.setAnalyzer(model.analysisExecutor, FrameAnalyzer(model::onFrame, model::onAnalysisError))
+        // A 180-degree turn (landscape to reverse landscape) recreates nothing, so the target rotation that
+        // rotationDegrees is computed from has to follow the display here.
+        val rotationListener = object : DisplayManager.DisplayListener {
+            override fun onDisplayAdded(displayId: Int) = Unit
+            override fun onDisplayRemoved(displayId: Int) = Unit
+            override fun onDisplayChanged(displayId: Int) {
+                if (displayId != Display.DEFAULT_DISPLAY) return
+                val now = displays.getDisplay(displayId)?.rotation ?: return
+                analysis.setTargetRotation(now)
+                preview.setTargetRotation(now)
+            }
+        }
+        displays.registerDisplayListener(rotationListener, null)
         val providerFuture = ProcessCameraProvider.getInstance(context)
-        var analysis: ImageAnalysis? = null
+        var provider: ProcessCameraProvider? = null
         providerFuture.addListener({
-            val provider = providerFuture.get()
-            val preview = Preview.Builder().build().also { it.surfaceProvider = previewView.surfaceProvider }
-            analysis = ImageAnalysis.Builder()
-                .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
-                .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_RGBA_8888)
-                .build()
-                .also { use -> model.analyzer()?.let { use.setAnalyzer(model.executor, it) } }
-            provider.unbindAll()
-            provider.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+            provider = providerFuture.get().also {
+                it.unbindAll()
+                it.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+            }
         }, ContextCompat.getMainExecutor(context))
-        onDispose { analysis?.clearAnalyzer() }
+        onDispose {
+            displays.unregisterDisplayListener(rotationListener)
+            analysis.clearAnalyzer()
+            provider?.unbind(preview, analysis)
+        }
     }
 
     Box(Modifier.fillMaxSize()) {
@@ -131,11 +166,16 @@ private fun LiveClassifier(model: ClassifierViewModel) {
             Modifier.safeDrawingPadding().padding(12.dp)
                 .background(Color.Black.copy(alpha = 0.6f), RoundedCornerShape(8.dp)).padding(12.dp),
         ) {
+            (status as? EngineStatus.Failed)?.let { Text(it.message, color = Color(0xFFFF8A80)) }
             error?.let { Text(it, color = Color(0xFFFF8A80)) }
-            result?.top?.forEachIndexed { rank, category ->
-                Text("${rank + 1}. ${category.label}  ${(category.score * 100).roundToInt()}%", color = Color.White)
+            if (status == EngineStatus.Idle) Text("Preparing ${settings.model.title} on ${settings.accelerator.title}...", color = Color.White)
+            result?.let { classification ->
+                classification.top.forEachIndexed { rank, category ->
+                    Text("${rank + 1}. ${category.label}  ${(category.score * 100).roundToInt()}%", color = Color.White)
+                }
+                Text("${settings.model.title}, ${classification.accelerator}: ${classification.latency}", color = Color.LightGray)
+                classification.note?.let { Text(it, color = Color(0xFFFFD180)) }
             }
-            result?.let { Text("${settings.model.title}, ${settings.accelerator.title}: ${it.latency}", color = Color.LightGray) }
         }
         Button(onClick = { showSettings = true }, modifier = Modifier.align(Alignment.BottomEnd).safeDrawingPadding().padding(16.dp)) {
             Text("Settings")
@@ -143,13 +183,13 @@ private fun LiveClassifier(model: ClassifierViewModel) {
     }
     if (showSettings) {
         ModalBottomSheet(onDismissRequest = { showSettings = false }) {
-            SettingsSheet(settings, onChange = model::update)
+            SettingsSheet(settings, offered, onChange = model::update)
         }
     }
 }
 
 @Composable
-private fun SettingsSheet(settings: Settings, onChange: (Settings) -> Unit) {
+private fun SettingsSheet(settings: Settings, offered: List<Accelerator>, onChange: (Settings) -> Unit) {
     Column(Modifier.fillMaxWidth().padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         Text("Model")
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -157,9 +197,9 @@ private fun SettingsSheet(settings: Settings, onChange: (Settings) -> Unit) {
                 FilterChip(settings.model == choice, { onChange(settings.copy(model = choice)) }, { Text(choice.title) })
             }
         }
-        Text("Accelerator")
+        Text("Accelerator (what this device's LiteRT reports)")
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Accelerator.offered().forEach { accelerator ->
+            offered.forEach { accelerator ->
                 FilterChip(
                     settings.accelerator == accelerator,
                     { onChange(settings.copy(accelerator = accelerator)) },
@@ -168,20 +208,20 @@ private fun SettingsSheet(settings: Settings, onChange: (Settings) -> Unit) {
             }
         }
         if (settings.accelerator == Accelerator.CPU) {
-            CommittedSlider("CPU threads", settings.threads.toFloat(), 1f..8f, 6, { "${it.roundToInt()}" }) {
+            CommittedSlider("CPU threads", settings.threads.toFloat(), 1f..Settings.MAX_THREADS.toFloat(), Settings.MAX_THREADS - 2, { "${it.roundToInt()}" }) {
                 onChange(settings.copy(threads = it.roundToInt()))
             }
         }
-        CommittedSlider("Results shown", settings.maxResults.toFloat(), 1f..10f, 8, { "${it.roundToInt()}" }) {
-            onChange(settings.copy(maxResults = it.roundToInt()))
+        CommittedSlider("Results shown", settings.display.maxResults.toFloat(), 1f..10f, 8, { "${it.roundToInt()}" }) {
+            onChange(settings.copy(display = settings.display.copy(maxResults = it.roundToInt())))
         }
-        CommittedSlider("Score threshold", settings.scoreThreshold, 0f..0.9f, 0, { "${(it * 100).roundToInt()}%" }) {
-            onChange(settings.copy(scoreThreshold = it))
+        CommittedSlider("Score threshold", settings.display.scoreThreshold, 0f..0.9f, 0, { "${(it * 100).roundToInt()}%" }) {
+            onChange(settings.copy(display = settings.display.copy(scoreThreshold = it)))
         }
     }
 }
 
-/** A slider that applies its value when the finger lifts: each change rebuilds the engine and rebinds the camera. */
+/** A slider that applies its value when the finger lifts (a thread-count change recompiles the model). */
 @Composable
 private fun CommittedSlider(
     title: String,

@@ -2,17 +2,30 @@ package dev.kerasmv2.camera
 
 import android.app.Application
 import androidx.lifecycle.AndroidViewModel
-import dev.kerasmv2.core.Labels
-import dev.kerasmv2.core.ModelSpec
+import dev.kerasmv2.core.Accelerator
+import dev.kerasmv2.core.Classification
+import dev.kerasmv2.core.DisplaySettings
+import dev.kerasmv2.core.EngineConfig
+import dev.kerasmv2.core.EngineSession
+import dev.kerasmv2.core.EngineStatus
+import dev.kerasmv2.core.Frame
+import dev.kerasmv2.core.FrameClassifier
+import dev.kerasmv2.core.Settings
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 
-/** Holds the engine across rotations (activity recreation) and rebuilds it when the settings change. */
+/**
+ * Holds the engine across rotations (activity recreation). The analysis executor's one thread does all
+ * the work with the engine, in order: CameraX frames, builds (a GPU/NPU compilation can take seconds, so
+ * never on the main thread) and closes, as the core's [EngineSession] requires.
+ */
 class ClassifierViewModel(application: Application) : AndroidViewModel(application) {
-    val executor: ExecutorService = Executors.newSingleThreadExecutor()
+    val analysisExecutor: ExecutorService = Executors.newSingleThreadExecutor { Thread(it, "mv2-analysis") }
+    private val session = EngineSession(LiteRtEngineFactory(application))
+    private val classifier = FrameClassifier(session)
 
     private val _settings = MutableStateFlow(Settings())
     val settings: StateFlow<Settings> = _settings.asStateFlow()
@@ -20,38 +33,59 @@ class ClassifierViewModel(application: Application) : AndroidViewModel(applicati
     private val _result = MutableStateFlow<Classification?>(null)
     val result: StateFlow<Classification?> = _result.asStateFlow()
 
+    private val _status = MutableStateFlow<EngineStatus>(EngineStatus.Idle)
+    val status: StateFlow<EngineStatus> = _status.asStateFlow()
+
+    private val _offered = MutableStateFlow(listOf(Accelerator.CPU))
+    val offered: StateFlow<List<Accelerator>> = _offered.asStateFlow()
+
     private val _error = MutableStateFlow<String?>(null)
     val error: StateFlow<String?> = _error.asStateFlow()
 
-    private var engine: InferenceEngine? = null
+    /** Read by each frame on the analysis thread: results shown and threshold apply without a rebuild. */
+    @Volatile
+    private var display: DisplaySettings = _settings.value.display
 
-    /** A new analyzer for the current settings, or null (with [error] set) when the model cannot run. */
-    fun analyzer(): FrameAnalyzer? {
-        val app = getApplication<Application>()
-        val current = _settings.value
-        return try {
-            val spec = app.assets.open(current.model.propertiesAsset).reader().use(ModelSpec::parse)
-            val labels = Labels.parse(app.assets.open(spec.labelsFile).reader().use { it.readText() })
-            Labels.requireCount(labels, spec.classes)
-            val created = InferenceEngine.create(app, spec, current)
-            // Close the old engine on the analysis thread: it runs after any frame still using it.
-            engine?.let { old -> executor.execute { old.close() } }
-            engine = created
-            _error.value = null
-            FrameAnalyzer(spec, labels, created, current) { _result.value = it }
-        } catch (error: Exception) {
-            _error.value = error.message ?: error.toString()
-            null
+    init {
+        configure(_settings.value.engine)
+    }
+
+    fun update(next: Settings) {
+        val previous = _settings.value
+        _settings.value = next
+        display = next.display
+        if (next.engine != previous.engine) {
+            _result.value = null
+            configure(next.engine)
         }
     }
 
-    fun update(settings: Settings) {
-        _result.value = null
-        _settings.value = settings
+    /** Called by [FrameAnalyzer] on the analysis thread. */
+    fun onFrame(frame: Frame) {
+        classifier.classify(frame, display)?.let {
+            _result.value = it
+            _error.value = null
+        }
+    }
+
+    fun onAnalysisError(error: Exception) {
+        _error.value = error.message ?: error.toString()
+    }
+
+    private fun configure(config: EngineConfig) {
+        analysisExecutor.execute {
+            try {
+                _status.value = session.configure(config)
+                _offered.value = session.offered
+            } catch (error: Exception) {
+                onAnalysisError(error)
+            }
+        }
     }
 
     override fun onCleared() {
-        executor.shutdown()
-        engine?.close()
+        // Queued behind any frame still running: the engine is closed on its own thread, after its last frame.
+        analysisExecutor.execute { session.close() }
+        analysisExecutor.shutdown()
     }
 }

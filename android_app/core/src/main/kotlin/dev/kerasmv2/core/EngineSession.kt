@@ -47,7 +47,12 @@ class EngineSession(private val factory: EngineFactory) {
         if (config == requested) return status
         requested = config
         release()
-        val reported = factory.availableAccelerators()
+        // If the runtime cannot even say what it has, offer the CPU: building will then say what is wrong.
+        val reported = try {
+            factory.availableAccelerators()
+        } catch (error: Exception) {
+            emptySet()
+        }
         offered = AcceleratorPolicy.offered(reported)
         val decision = AcceleratorPolicy.choose(config.accelerator, reported)
         val target = config.on(decision.accelerator)

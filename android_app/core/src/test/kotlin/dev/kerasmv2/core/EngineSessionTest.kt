@@ -122,4 +122,13 @@ class EngineSessionTest {
         session.configure(Settings(accelerator = Accelerator.GPU).engine)
         assertEquals(2, factory.log.size)
     }
+
+    @Test
+    fun aRuntimeThatCannotListItsAcceleratorsOffersTheCpuOnly() {
+        val factory = FakeFactory().apply { runtimeError = IllegalStateException("libLiteRt.so not found") }
+        val session = EngineSession(factory)
+        val status = assertIs<EngineStatus.Running>(session.configure(Settings(accelerator = Accelerator.GPU).engine))
+        assertEquals(Accelerator.CPU, status.actual.accelerator)
+        assertEquals(listOf(Accelerator.CPU), session.offered)
+    }
 }

@@ -57,8 +57,9 @@ class FakeFactory(
     val log = mutableListOf<String>()
     val engines = mutableListOf<FakeEngine>()
     var closed = false
+    var runtimeError: Exception? = null
 
-    override fun availableAccelerators(): Set<Accelerator> = reported
+    override fun availableAccelerators(): Set<Accelerator> = runtimeError?.let { throw it } ?: reported
 
     override fun create(config: EngineConfig): InferenceEngine {
         check(!closed) { "factory used after close" }
