@@ -22,14 +22,21 @@ def run_benchmark(
     thread_counts: tuple[int, ...] = (1, 2),
     include_int8: bool = True,
     compare_kimm: bool = False,
-    extra_images: np.ndarray | None = None,
+    extra_images: np.ndarray | str | Path | None = None,
     attention: bool = True,
     progress=print,
 ) -> dict:
-    """Run the benchmarks and write ``benchmark.json``, ``latency.png`` (and ``attention.png``) to ``output_dir``."""
+    """Run the benchmarks and write ``benchmark.json``, ``latency.png`` (and ``attention.png``) to ``output_dir``.
+
+    ``extra_images``: more test images in [0, 255], ``(N, H, W, 3)``, or an ``.npz`` holding them as
+    ``image_nchw_uint8`` (the layout of Apple's reference fixtures).
+    """
     from edge.export import verification_images
     from keras_mv2.applications import MobileViTv2
 
+    if isinstance(extra_images, (str, Path)):
+        with np.load(extra_images) as data:
+            extra_images = data["image_nchw_uint8"].transpose(0, 2, 3, 1).astype("float32")
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     model = MobileViTv2(alpha, weights=weights, input_shape=(size, size, 3), classifier_activation=None)

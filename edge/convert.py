@@ -15,6 +15,7 @@ import numpy as np
 
 from edge.errors import EdgeError
 from edge.representative import RepresentativeData, generated
+from keras_mv2.applications import input_range
 
 QUANTIZATIONS = ("float32", "float16", "dynamic", "int8", "int16x8")
 IO_TYPES = ("float32", "uint8", "int8")
@@ -85,7 +86,7 @@ def convert(
             raise EdgeError("give representative data: generated images need an image-shaped (B, H, W, 3) input")
         representative = representative or generated(size)
         calibration = representative.source
-    configure_quantization(converter, quantization, representative, _input_scale(model))
+    configure_quantization(converter, quantization, representative, input_scale(model))
     if quantization == "int8" and io_type != "float32":
         converter.inference_input_type = getattr(tf, io_type)
         converter.inference_output_type = getattr(tf, io_type)
@@ -156,14 +157,9 @@ def converter_chatter_hidden() -> Iterator[None]:
                 os.close(descriptor)
 
 
-def _input_scale(model: keras.Model) -> float:
-    """1 for a model that takes [0, 255] (it has its own Rescaling layer), else 1/255."""
-    has_rescaling = any(isinstance(layer, keras.layers.Rescaling) for layer in model.layers)
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
-    has_rescaling = has_rescaling or any(
-        isinstance(inner, keras.layers.Rescaling) for sub in nested for inner in sub.layers
-    )
-    return 1.0 if has_rescaling else 1.0 / 255.0
+def input_scale(model: keras.Model) -> float:
+    """The factor that maps [0, 255] pixels onto the model's input range: 1, or 1/255 without preprocessing."""
+    return input_range(model)[1] / 255.0
 
 
 def _first_lines(text: str, count: int = 12) -> str:

@@ -11,12 +11,18 @@ import tempfile
 from pathlib import Path
 
 import keras
+import numpy as np
 
-from edge.convert import _input_scale, configure_quantization, convert, converter_chatter_hidden
+from edge.convert import configure_quantization, convert, converter_chatter_hidden, input_scale
+from edge.dense_fidelity import POSTPROCESS_OP, detector_fidelity, segmenter_fidelity
 from edge.errors import EdgeError
+from edge.export import ExportReport, check_output_path, verification_images
 from edge.metadata import labels_file, normalization
 from edge.representative import RepresentativeData
-from keras_mv2.utils import write_atomically
+from keras_mv2.applications import anchors_for
+
+# Modes offered for segmentation and detection (int16x8 is an accuracy reference offered for classifiers only).
+DENSE_QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
 
 
 def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], input_range=(0.0, 255.0)) -> bytes:
@@ -38,23 +44,29 @@ def export_segmenter(
     labels: list[str],
     quantization: str = "float32",
     representative: RepresentativeData | None = None,
-) -> Path:
-    """Write a DeepLabv3 model (one ``(1, H, W, classes)`` output) as a ``.tflite`` with segmenter metadata."""
-    output = Path(output)
-    if output.suffix != ".tflite":
-        raise EdgeError(f"{output}: the output name must end in .tflite")
+    verify_images: np.ndarray | None = None,
+) -> ExportReport:
+    """Write a DeepLabv3 model (one ``(1, H, W, classes)`` output) as a ``.tflite`` with segmenter metadata.
+
+    The written model is compared with Keras on ``verify_images`` (default: the bundled photographs);
+    a JSON report is written beside it. Nothing is written if any step fails.
+    """
+    output = check_output_path(output)
     outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]
     if len(outputs) != 1 or len(outputs[0].shape) != 4:
         raise EdgeError("export_segmenter needs one (batch, H, W, classes) output (build without aux_head)")
     if len(labels) != outputs[0].shape[-1]:
         raise EdgeError(f"{len(labels)} labels for a model with {outputs[0].shape[-1]} classes")
     conversion = convert(model, quantization, "float32", representative)
-    input_range = (0.0, 255.0 * _input_scale(model))  # [0, 255], or [0, 1] without include_preprocessing
-    return write_atomically(output, _with_metadata(conversion.flatbuffer, "segmenter", labels, input_range))
-
-
-# TFLite's detection post-processing op, as its kernel documents its attributes.
-_POSTPROCESS = "TFLite_Detection_PostProcess"
+    scale = input_scale(model)
+    flatbuffer = _with_metadata(conversion.flatbuffer, "segmenter", labels, (0.0, 255.0 * scale))
+    images = verification_images(conversion.input_size) if verify_images is None else verify_images
+    report = ExportReport(
+        output, "segmentation", quantization, "float32", len(flatbuffer), conversion.calibration,
+        segmenter_fidelity(model, flatbuffer, images * scale),
+    )  # fmt: skip
+    report.write(flatbuffer)
+    return report
 
 
 def detector_with_postprocess(model: keras.Model, max_detections: int = 100, score_threshold: float = 0.01,
@@ -68,8 +80,6 @@ def detector_with_postprocess(model: keras.Model, max_detections: int = 100, sco
     """
     import tensorflow as tf
 
-    from keras_mv2.applications.ssdlite import anchors_for
-
     anchors = anchors_for(model)
     anchors_yxhw = tf.constant(anchors[:, [1, 0, 3, 2]], tf.float32)
     classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
@@ -79,7 +89,7 @@ def detector_with_postprocess(model: keras.Model, max_detections: int = 100, sco
         "num_classes": classes, "y_scale": 10.0, "x_scale": 10.0, "h_scale": 5.0, "w_scale": 5.0,
     }  # fmt: skip
     signature = " ".join(
-        [f'name: "{_POSTPROCESS}"']
+        [f'name: "{POSTPROCESS_OP}"']
         + [f'attr {{ key: "{key}" value {{ {_attr(value)} }} }}' for key, value in attributes.items()]
     )
 
@@ -130,22 +140,23 @@ def export_detector(
     quantization: str = "float32",
     representative: RepresentativeData | None = None,
     max_detections: int = 100,
-) -> Path:
+    verify_images: np.ndarray | None = None,
+) -> ExportReport:
     """Write SSDLite with ``TFLite_Detection_PostProcess`` and object-detector metadata.
 
     ``labels`` name the classes without background (80 for COCO). ``quantization``: ``float32``,
     ``float16``, ``dynamic`` or ``int8`` (integer network, float input and the op's float outputs).
+    The head outputs are compared with Keras on ``verify_images`` (default: the bundled photographs);
+    a JSON report is written beside the model. Nothing is written if any step fails.
     """
     import tensorflow as tf
 
-    output = Path(output)
-    if output.suffix != ".tflite":
-        raise EdgeError(f"{output}: the output name must end in .tflite")
+    output = check_output_path(output)
     classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
     if len(labels) != classes:
         raise EdgeError(f"{len(labels)} labels for a detector with {classes} classes besides background")
-    if quantization not in ("float32", "float16", "dynamic", "int8"):
-        raise EdgeError(f"unknown quantization {quantization!r} for a detector")
+    if quantization not in DENSE_QUANTIZATIONS:
+        raise EdgeError(f"unknown quantization {quantization!r}; choose one of {', '.join(DENSE_QUANTIZATIONS)}")
     if quantization == "int8" and representative is None:
         raise EdgeError("int8 detection export needs representative images")
     detect = detector_with_postprocess(model, max_detections)
@@ -160,14 +171,23 @@ def export_detector(
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         converter.allow_custom_ops = True  # only the post-processing op, which every LiteRT build registers
         # The post-processing op has no integer kernel: it stays float inside an int8 model.
-        configure_quantization(converter, quantization, representative, _input_scale(model), float_fallback=True)
+        configure_quantization(converter, quantization, representative, input_scale(model), float_fallback=True)
         try:
             flatbuffer = converter.convert()
         except Exception as error:  # the converter's own error classes vary
             raise EdgeError(f"TFLite conversion of the detector failed: {str(error)[:1500]}") from None
     _check_custom_ops(flatbuffer)
-    input_range = (0.0, 255.0 * _input_scale(model))
-    return write_atomically(output, _with_metadata(flatbuffer, "detector", labels, input_range))
+    scale = input_scale(model)
+    flatbuffer = _with_metadata(flatbuffer, "detector", labels, (0.0, 255.0 * scale))
+    height, width = model.inputs[0].shape[1:3]
+    images = verification_images((height, width)) if verify_images is None else verify_images
+    report = ExportReport(
+        output, "detection", quantization, "float32", len(flatbuffer),
+        representative.source if representative is not None and quantization == "int8" else None,
+        detector_fidelity(model, flatbuffer, images * scale),
+    )  # fmt: skip
+    report.write(flatbuffer)
+    return report
 
 
 def _check_custom_ops(flatbuffer: bytes) -> None:

@@ -15,7 +15,8 @@ import numpy as np
 from edge.errors import EdgeError
 from edge.runtime import LiteRTModel, make_interpreter
 
-_POSTPROCESS = "TFLite_Detection_PostProcess"
+# TFLite's detection post-processing op (box decoding and NMS), which the detector exports end with.
+POSTPROCESS_OP = "TFLite_Detection_PostProcess"
 
 
 def sqnr_db(reference: np.ndarray, candidate: np.ndarray) -> float:
@@ -67,9 +68,9 @@ def detector_head_outputs(litert: str | Path | bytes, images: np.ndarray) -> tup
     background first. Read from the interpreter with all intermediate tensors kept.
     """
     interpreter = make_interpreter(litert, keep_all_tensors=True)
-    ops = [op for op in interpreter._get_ops_details() if op["op_name"] == _POSTPROCESS]
+    ops = [op for op in interpreter._get_ops_details() if op["op_name"] == POSTPROCESS_OP]
     if len(ops) != 1:
-        raise EdgeError(f"expected one {_POSTPROCESS} op in the detector, found {len(ops)}")
+        raise EdgeError(f"expected one {POSTPROCESS_OP} op in the detector, found {len(ops)}")
     box_index, score_index = ops[0]["inputs"][:2]
     image_input = interpreter.get_input_details()[0]
     regressions, scores = [], []

@@ -10,6 +10,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from edge.errors import EdgeError
+from keras_mv2.utils import write_atomically
+
 
 @dataclass
 class FidelityReport:
@@ -80,21 +83,16 @@ def per_layer_errors(keras_model: keras.Model, representative, quantization: str
     """
     import tensorflow as tf
 
-    from edge.convert import _input_scale, converter_chatter_hidden, static_batch_model
+    from edge.convert import configure_quantization, converter_chatter_hidden, input_scale, static_batch_model
 
+    if quantization not in ("int8", "int16x8"):
+        raise EdgeError(f"per-layer errors are measured for int8 or int16x8 conversion, not {quantization!r}")
     model = static_batch_model(keras_model)
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative.dataset(np.float32, _input_scale(model))
-    if quantization == "int16x8":
-        converter.target_spec.supported_ops = [
-            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-        ]
-    else:
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    configure_quantization(converter, quantization, representative, input_scale(model))
     with converter_chatter_hidden():
         debugger = tf.lite.experimental.QuantizationDebugger(
-            converter=converter, debug_dataset=representative.dataset(np.float32, _input_scale(model))
+            converter=converter, debug_dataset=representative.dataset(np.float32, input_scale(model))
         )
         debugger.run()
     buffer = io.StringIO()
@@ -116,9 +114,9 @@ def per_layer_errors(keras_model: keras.Model, representative, quantization: str
 
 
 def write_csv(rows: list[dict], path: str | Path) -> Path:
-    path = Path(path)
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["tensor"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    """Write :func:`per_layer_errors` rows as CSV (atomically)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["tensor"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_atomically(path, buffer.getvalue().encode())

@@ -6,6 +6,8 @@ fixture checkpoints give class margins and box sizes so extreme that any roundin
 
 from __future__ import annotations
 
+import json
+
 import keras
 import mediapipe as mp
 import numpy as np
@@ -50,12 +52,16 @@ def test_segmenter_fp32_and_int8_follow_keras_and_mediapipe_reads_it(segmenter, 
     image = photo((256, 256))
     reference = segmenter.predict(image[None].astype(np.float32), verbose=0)[0]
     labels = [f"class {i}" for i in range(21)]
-    fp32 = export_segmenter(segmenter, tmp_path / "seg.tflite", labels)
+    fp32 = export_segmenter(segmenter, tmp_path / "seg.tflite", labels).path
     logits = LiteRTModel.load(fp32)(image[None].astype(np.float32))[0]
     assert np.abs(logits - reference).max() < 1e-3
     assert segmenter_fidelity(segmenter, fp32, photos((256, 256))).logits_sqnr_db > 80
-    int8 = export_segmenter(segmenter, tmp_path / "seg8.tflite", labels, "int8", calibration((256, 256)))
-    report = segmenter_fidelity(segmenter, int8, photos((256, 256)))
+    exported = export_segmenter(
+        segmenter, tmp_path / "seg8.tflite", labels, "int8", calibration((256, 256)), verify_images=photos((256, 256))
+    )
+    report = segmenter_fidelity(segmenter, exported.path, photos((256, 256)))
+    assert exported.fidelity == report  # the export's own report measures the same thing
+    assert json.loads(exported.report_path.read_text())["fidelity"] == report.as_dict()
     print(f"segmenter int8: {report.summary()}")  # pytest -s shows the measured figures
     # Random weights leave small margins between classes; measured 78% agreement, 12.6 dB.
     assert report.pixel_agreement > 0.7 and report.logits_sqnr_db > 10, report.summary()
@@ -73,7 +79,7 @@ def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detec
     outputs = detector.predict(image[None].astype(np.float32), verbose=0)
     expected = detect(outputs["class_logits"], outputs["box_regressions"], anchors_for(detector), 0.01, 0.5, 10)[0]
     labels = [f"class {i}" for i in range(1, 81)]
-    path = export_detector(detector, tmp_path / "det.tflite", labels, max_detections=10)
+    path = export_detector(detector, tmp_path / "det.tflite", labels, max_detections=10).path
     runner = LiteRTModel.load(path)
     ops = {op["op_name"] for op in runner.interpreter._get_ops_details()}
     assert "TFLite_Detection_PostProcess" in ops and not any(op.startswith("Flex") for op in ops)
@@ -104,7 +110,7 @@ def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detec
 def test_detector_int8_follows_keras_and_mediapipe_reads_it(detector, tmp_path):
     path = export_detector(
         detector, tmp_path / "det8.tflite", [f"c{i}" for i in range(80)], "int8", calibration((320, 320))
-    )
+    ).path
     report = detector_fidelity(detector, path, photos((320, 320)))
     print(f"detector int8: {report.summary()}")
     # The post-processing op's inputs against Keras. Random weights give nearly flat scores, so the best
@@ -146,7 +152,7 @@ def test_export_dense_command(tmp_path):
 
     output = tmp_path / "seg.tflite"
     result = subprocess.run(
-        [sys.executable, "-m", "keras_mv2.cli", "export-dense", "segmenter", str(output), "--alpha", "0.5",
+        [sys.executable, "-m", "keras_mv2.cli", "export-dense", "segmentation", str(output), "--alpha", "0.5",
          "--size", "128"],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )  # fmt: skip

@@ -20,8 +20,10 @@ from keras_mv2.applications.mobilevitv2 import (
     MobileViTv2_200,
     feature_extractor,
     image_input,
+    input_range,
 )
 from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2, anchors_for
+from keras_mv2.applications.tasks import build_model, task_dataset
 from keras_mv2.architecture import PUBLISHED_ALPHAS, stage_widths
 from keras_mv2.utils import load_image
 
@@ -40,13 +42,16 @@ __all__ = [
     "MobileViTv2_200",
     "SSDLiteMobileViTv2",
     "anchors_for",
+    "build_model",
     "class_names",
     "convert_checkpoint",
     "decode_predictions",
     "eval_transform",
     "feature_extractor",
     "image_input",
+    "input_range",
     "load_image",
     "preprocess_input",
     "stage_widths",
+    "task_dataset",
 ]

@@ -129,7 +129,12 @@ def backbone_stages(x, widths: dict[str, int], output_stride: int = 32) -> dict[
     return outputs
 
 
-def image_input(input_tensor, input_shape):
+def image_input(input_tensor, input_shape) -> keras.KerasTensor:
+    """The image input of a builder: ``input_tensor`` if given, else a new ``keras.Input`` named ``image``.
+
+    Raises:
+        ValueError: ``input_shape`` is not ``(H, W, 3)`` with sides of at least 32 pixels.
+    """
     if input_shape is None:
         input_shape = (DEFAULT_SIZE, DEFAULT_SIZE, 3) if input_tensor is None else tuple(input_tensor.shape[1:])
     input_shape = tuple(input_shape)
@@ -143,6 +148,25 @@ def image_input(input_tensor, input_shape):
     if not keras.backend.is_keras_tensor(input_tensor):
         return keras.Input(tensor=input_tensor, shape=input_shape, name="image")
     return input_tensor
+
+
+def input_range(model: keras.Model) -> tuple[float, float]:
+    """The pixel range the model's image input expects: ``(0, 255)`` when it rescales by 1/255 itself
+    (``include_preprocessing=True``), else ``(0, 1)``.
+
+    Read from the layer that consumes the input (looking inside a model used as a layer), not from any
+    ``Rescaling`` found elsewhere in the graph.
+    """
+    image = model.inputs[0]
+    for layer in model.layers:
+        inputs = [t for node in layer._inbound_nodes for t in keras.tree.flatten(node.input_tensors)]
+        if not any(t is image for t in inputs):
+            continue
+        if isinstance(layer, keras.Model):
+            return input_range(layer)
+        if isinstance(layer, keras.layers.Rescaling) and float(layer.scale) == 1.0 / 255.0 and layer.offset == 0:
+            return (0.0, 255.0)
+    return (0.0, 1.0)
 
 
 def _last_layer_name(stage) -> str:

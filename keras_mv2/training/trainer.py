@@ -36,9 +36,13 @@ class TrainConfig:
     validation_fraction: float = 0.1
     tfds_data_dir: str | None = None  # where TFDS keeps prepared data sets (None: $TFDS_DATA_DIR or its default)
     augment: bool = True  # False: no augmentation (the order is a seeded shuffle either way)
-    strategy: str = "auto"  # auto | none | mirrored | multi_worker
+    strategy: str = "auto"  # one of STRATEGIES
     seed: int = 0
     recipe_overrides: dict = field(default_factory=dict)  # any Recipe field, e.g. {"learning_rate": 1e-3}
+
+
+# See choose_strategy for what "auto" picks.
+STRATEGIES = ("auto", "none", "mirrored", "multi_worker")
 
 
 def choose_strategy(name: str):
@@ -64,7 +68,7 @@ def choose_strategy(name: str):
         return tf.distribute.MirroredStrategy([device.name for device in devices])
     if name == "none":
         return tf.distribute.get_strategy()
-    raise ValueError(f"strategy must be auto, none, mirrored or multi_worker, got {name!r}")
+    raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, got {name!r}")
 
 
 def build_classifier(alpha: float, classes: int, image_size: int, weights: str | None) -> keras.Model:

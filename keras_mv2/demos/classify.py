@@ -1,4 +1,4 @@
-"""The main job: build a MobileViTv2, load a checkpoint, classify photos, print the top-5 with timings."""
+"""Build a MobileViTv2, load a checkpoint, classify photos, print the top-5 with timings (``mv2 demo``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_mv2.applications import MobileViTv2, decode_predictions, eval_transform
 from keras_mv2.samples import sample_images
 
 
@@ -23,8 +24,6 @@ def run_demo(
 
     Returns the decoded predictions, one list per image.
     """
-    from keras_mv2.applications import MobileViTv2, decode_predictions, eval_transform
-
     paths = [Path(p) for p in images] if images else sample_images()
     start = time.perf_counter()
     model = MobileViTv2(alpha=alpha, weights=weights, input_shape=(size, size, 3))

@@ -1,13 +1,16 @@
-"""``mv2 segment`` and ``mv2 detect``: run the dense-task models on a photo and draw the result as a PNG."""
+"""``mv2 segment`` and ``mv2 detect``: segmentation and detection models on a photo, the result drawn as a PNG."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from keras_mv2.utils import load_image
+from keras_mv2.applications import anchors_for, build_model, class_names, task_dataset
+from keras_mv2.applications.ssd_decode import detect
+from keras_mv2.utils import load_image, write_atomically
 
 
 def palette(count: int) -> np.ndarray:
@@ -52,9 +55,6 @@ def detect_image(
     model, path: str | Path, output: str | Path, names: list[str], score_threshold: float = 0.3
 ) -> list[tuple[str, float, tuple[float, float, float, float]]]:
     """Write ``output``: the photo with boxes above ``score_threshold``; returns (name, score, box in pixels)."""
-    from keras_mv2.applications.ssd_decode import detect
-    from keras_mv2.applications.ssdlite import anchors_for
-
     height, width = model.inputs[0].shape[1:3]
     image, batch = _resized(path, (height, width))
     outputs = model.predict(batch[None], verbose=0)
@@ -73,10 +73,43 @@ def detect_image(
 
 
 def _save_png(image: Image.Image, output: str | Path) -> None:
-    import io
-
-    from keras_mv2.utils import write_atomically
-
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     write_atomically(output, buffer.getvalue())
+
+
+def _check_output(image: str | Path, output: str | Path) -> None:
+    if Path(output).resolve() == Path(image).resolve():
+        raise ValueError(f"{output}: the output would overwrite the input photo; choose another --output")
+
+
+def segment_photo(
+    image: str | Path,
+    output: str | Path,
+    alpha: float = 1.0,
+    weights: str | None = "pascalvoc-deeplabv3",
+    size: int | None = None,
+    dataset: str | None = None,
+    classes: int | None = None,
+) -> dict[str, float]:
+    """DeepLabv3-MobileViTv2 on ``image``: writes ``output`` (PNG) and returns each class's share of the pixels."""
+    _check_output(image, output)
+    model = build_model("segmentation", alpha, weights, size, dataset, classes)
+    names = class_names(task_dataset("segmentation", weights, dataset), int(model.outputs[0].shape[-1]))
+    return segment_image(model, image, output, names)
+
+
+def detect_photo(
+    image: str | Path,
+    output: str | Path,
+    alpha: float = 1.0,
+    weights: str | None = "coco-ssdlite",
+    size: int | None = None,
+    classes: int | None = None,
+    score_threshold: float = 0.3,
+) -> list[tuple[str, float, tuple[float, float, float, float]]]:
+    """SSDLite-MobileViTv2 on ``image``: writes ``output`` (PNG); returns (name, score, box in pixels), best first."""
+    _check_output(image, output)
+    model = build_model("detection", alpha, weights, size, classes=classes)
+    names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))
+    return detect_image(model, image, output, names, score_threshold)

@@ -1,0 +1,151 @@
+"""Whole jobs from files and names to files, one function per ``mv2`` command of the edge pipeline.
+
+Each composes the small steps (build or load a model, choose calibration data, convert, add metadata,
+verify, write) so that the command line only parses arguments; each is as usable from Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from edge.app_assets import write_app_assets
+from edge.dense_export import export_detector, export_segmenter
+from edge.edgetpu import compile_for_edgetpu
+from edge.errors import EdgeError
+from edge.export import ExportReport, check_output_path, export_classifier
+from edge.fidelity import per_layer_errors, write_csv
+from edge.predictor import load_predictor
+from edge.representative import RepresentativeData, from_folder, generated
+from keras_mv2.applications import build_model, class_names, eval_transform, task_dataset
+
+
+def read_labels(path: str | Path) -> list[str]:
+    """A labels file: one class name per line, blank lines ignored."""
+    path = Path(path)
+    if not path.is_file():
+        raise EdgeError(f"{path}: no such labels file")
+    return [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def calibration_data(folder: str | Path | None, size: tuple[int, int]) -> RepresentativeData:
+    """Images from ``folder`` for int8 calibration, or generated ones (with a note in the report) without."""
+    return from_folder(folder, size) if folder else generated(size)
+
+
+def classifier_model(model_file: str | Path | None = None, alpha: float = 1.0, weights=None, size: int = 256):
+    """A saved ``.keras`` classifier, or ``MobileViTv2(alpha, weights)`` at ``size`` x ``size``."""
+    if model_file:
+        path = Path(model_file)
+        if path.suffix != ".keras" or not path.is_file():
+            raise EdgeError(f"{path}: no such .keras file")
+        import keras_mv2.layers  # noqa: F401 - registers the layers the saved model refers to
+
+        return keras.models.load_model(path)
+    return build_model("classification", alpha, weights, size)
+
+
+def export_classifier_files(
+    output: str | Path,
+    model_file: str | Path | None = None,
+    alpha: float = 1.0,
+    weights=None,
+    size: int = 256,
+    quantization: str = "float32",
+    io_type: str = "float32",
+    representative: str | Path | None = None,
+    labels: str | Path | None = None,
+    target: str = "cpu",
+    debug_layers: str | Path | None = None,
+    app_assets: str | Path | None = None,
+    log: Callable[[str], None] = print,
+) -> ExportReport:
+    """``mv2 export``: build or load the classifier, export it, and optionally write per-layer errors, the
+    Android app's assets and an Edge TPU compilation. Output paths are checked before any work."""
+    output = check_output_path(output)
+    if debug_layers:
+        check_output_path(debug_layers, ".csv")
+    if target == "edgetpu" and quantization != "int8":
+        raise EdgeError("--target edgetpu needs --quantization int8")
+    names = read_labels(labels) if labels else None
+    model = classifier_model(model_file, alpha, weights, size)
+    image_size = tuple(model.inputs[0].shape[1:3])
+    calibration = calibration_data(representative, image_size) if quantization in ("int8", "int16x8") else None
+    log(f"converting to {quantization} ...")
+    report = export_classifier(
+        model, output, quantization, io_type, calibration, names, check_edgetpu_rules=target == "edgetpu"
+    )
+    log(report.summary())
+    if app_assets:
+        log(f"app assets: {write_app_assets(report.path, app_assets, quantization)} (+ the model and labels.txt)")
+    if debug_layers:
+        rows = per_layer_errors(model, calibration or generated(image_size), quantization)
+        write_csv(rows, debug_layers)
+        log(f"per-layer quantisation error: {debug_layers}; worst:")
+        for row in rows[:5]:
+            log(f"  {row['rmse/scale']:8.2f} steps  {row['op']:<18s} {row['tensor']}")
+    if report.edgetpu is not None:
+        log(report.edgetpu.summary())
+        try:
+            log(f"compiled: {compile_for_edgetpu(report.path, report.path.parent)}")
+        except EdgeError as error:  # the compiler is optional: report it and keep the exported model
+            log(f"edgetpu_compiler: {error}")
+    return report
+
+
+def export_dense_files(
+    task: str,
+    output: str | Path,
+    alpha: float = 1.0,
+    weights=None,
+    size: int | None = None,
+    dataset: str | None = None,
+    classes: int | None = None,
+    quantization: str = "float32",
+    representative: str | Path | None = None,
+    log: Callable[[str], None] = print,
+) -> ExportReport:
+    """``mv2 export-dense``: a segmentation (DeepLabv3) or detection (SSDLite) model to LiteRT, MediaPipe-ready."""
+    output = check_output_path(output)
+    model = build_model(task, alpha, weights, size, dataset, classes)
+    image_size = tuple(model.inputs[0].shape[1:3])
+    calibration = calibration_data(representative, image_size) if quantization == "int8" else None
+    log(f"converting to {quantization} ...")
+    if task == "segmentation":
+        names = class_names(task_dataset(task, weights, dataset), int(model.outputs[0].shape[-1]))
+        report = export_segmenter(model, output, names, quantization, calibration)
+    elif task == "detection":
+        names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))[1:]  # no background
+        report = export_detector(model, output, names, quantization, calibration)
+    else:
+        raise EdgeError(f"export-dense exports segmentation or detection models, not {task!r}")
+    log(report.summary())
+    return report
+
+
+def classify_files(
+    model_file: str | Path, images: list[str | Path], delegate: str = "xnnpack", threads: int = 2, top: int = 5
+) -> list[list[tuple[str, float]]]:
+    """``mv2 classify``: the ``top`` classes and scores of each image, by a ``.tflite`` or ``.keras`` model."""
+    predictor = load_predictor(model_file, delegate, threads)
+    scores = predictor(np.stack([eval_transform(path, predictor.input_size) for path in images]))
+    names = predictor.labels or class_names(None, scores.shape[1])
+    if len(names) != scores.shape[1]:
+        raise EdgeError(f"{model_file}: {len(names)} labels in its metadata for {scores.shape[1]} outputs")
+    return [[(names[i], float(row[i])) for i in np.argsort(-row, kind="stable")[:top]] for row in scores]
+
+
+def evaluate_folder(model_file: str | Path, folder: str | Path, threads: int = 2) -> tuple[float, int]:
+    """``mv2 evaluate``: top-1 accuracy of a ``.tflite`` or ``.keras`` model on a class-folder tree, and its size."""
+    from keras_mv2.training import scan_image_folder
+
+    data = scan_image_folder(folder)
+    predictor = load_predictor(model_file, threads=threads)
+    correct = 0
+    for start in range(0, len(data), 64):
+        batch = np.stack([eval_transform(path, predictor.input_size) for path in data.files[start : start + 64]])
+        correct += int((predictor(batch).argmax(axis=1) == data.labels[start : start + 64]).sum())
+    return correct / len(data), len(data)
