@@ -7,7 +7,7 @@ import keras
 from keras_mv2.layers.attention_ffn import SeparableAttentionFFN
 from keras_mv2.layers.conv_norm_act import ConvNormAct
 from keras_mv2.layers.layer_norm_2d import LayerNorm2D
-from keras_mv2.layers.patches import _shape, image_to_patches, patches_to_image
+from keras_mv2.layers.patches import image_to_patches, patches_to_image, tensor_shape
 from keras_mv2.layers.resize import resize_bilinear_align_corners
 
 
@@ -89,7 +89,7 @@ class MobileViTv2Block(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         x = inputs
-        _, height, width, _ = _shape(x)
+        _, height, width, _ = tensor_shape(x)
         if isinstance(height, int) and isinstance(width, int):
             new_height, new_width = self._padded_size(height), self._padded_size(width)
             if (new_height, new_width) != (height, width):

@@ -16,7 +16,7 @@ from keras import ops
 
 def image_to_patches(x, patch_size: int = 2):
     """``(B, H, W, C)`` with H, W multiples of ``patch_size`` -> ``(B, N, patch_size**2, C)``."""
-    _, height, width, channels = _shape(x)
+    _, height, width, channels = tensor_shape(x)
     p = patch_size
     # Row pairs side by side: axis 2 indexes (row-in-patch, column).
     rows = ops.reshape(x, (-1, height // p, p * width, channels))
@@ -29,7 +29,7 @@ def image_to_patches(x, patch_size: int = 2):
 
 def patches_to_image(x, height, width, patch_size: int = 2):
     """Inverse of :func:`image_to_patches`: ``(B, N, patch_size**2, C)`` -> ``(B, H, W, C)``."""
-    channels = _shape(x)[-1]
+    channels = tensor_shape(x)[-1]
     p = patch_size
     rows = [
         ops.reshape(piece, (-1, height // p, width, channels)) for piece in (ops.split(x, p, axis=2) if p > 1 else [x])
@@ -38,7 +38,7 @@ def patches_to_image(x, height, width, patch_size: int = 2):
     return ops.reshape(stacked, (-1, height, width, channels))
 
 
-def _shape(x):
+def tensor_shape(x):
     """Static dimensions where known, dynamic scalars where not (TensorFlow graphs with None sides)."""
     static = tuple(x.shape)
     if all(dim is not None for dim in static[1:]):
