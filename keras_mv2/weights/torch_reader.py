@@ -5,7 +5,7 @@ describes the tensors, and one raw little-endian buffer per storage under ``data
 treated as hostile input.
 
 The pickle is executed by a small stack machine of our own, not by :mod:`pickle`. It knows only the
-opcodes (protocols 2 to 5) and the five names a pickled state dict uses, and it never calls, hashes,
+opcodes (protocols 2 to 5) and the few names a pickled state dict uses, and it never calls, hashes,
 compares or prints anything the file built. A restricted ``pickle.Unpickler`` (``find_class`` and
 ``persistent_load`` overridden, as before) was not enough: its BUILD, SETITEM and APPEND act on any
 object, so a file could set attributes on the reader's shared stand-ins and poison every later load; it
@@ -52,7 +52,6 @@ PICKLE_SIZE_LIMIT = 8 << 20
 _BUDGET = 1 << 20
 _CONTAINER_COST = 4
 _MAX_DEPTH = 32  # a training checkpoint with optimizer state nests about 5 deep
-_MAX_STACK = 1 << 20
 _MAX_NDIM = 64
 _MAX_NUMEL = 1 << 48
 _MAX_NAME = 64  # storage keys ("0", "1", ...) and locations ("cpu", "cuda:0")
@@ -210,6 +209,8 @@ class _PickleMachine:
 
     def _line(self) -> str:
         end = self._data.find(b"\n", self._pos, self._pos + 257)
+        if end < 0 and self._pos + 257 > len(self._data):
+            raise _RefusedError("the pickle ends inside an opcode (truncated?)")
         if end < 0:
             raise _RefusedError("a GLOBAL opcode names an overlong or unterminated module or name")
         text = self._data[self._pos : end].decode("utf-8")
@@ -222,9 +223,7 @@ class _PickleMachine:
             raise _RefusedError(f"the pickle builds more than {_BUDGET} values, far beyond any state dict")
 
     def _push(self, value, cost: int = 1) -> None:
-        self._charge(cost)
-        if len(self._stack) >= _MAX_STACK:
-            raise _RefusedError("the pickle's stack grows beyond any state dict's")
+        self._charge(cost)  # also bounds the stack: every entry was pushed at a cost
         self._stack.append(value)
 
     def _pop(self):
@@ -524,7 +523,9 @@ class _Archive:
             raise _RefusedError("is encrypted; torch never encrypts checkpoint entries")
         if info.compress_type != zipfile.ZIP_STORED:
             raise _RefusedError(f"is compressed (zip method {info.compress_type}); torch stores entries uncompressed")
-        if info.compress_size != size or info.header_offset + size > self.size:
+        if info.compress_size != size:
+            raise _RefusedError(f"is stored in {info.compress_size} bytes but says it holds {size} (corrupt)")
+        if info.header_offset + size > self.size:
             raise _RefusedError("reaches past the end of the file (truncated?)")
         self._read_total += size
         if self._read_total > self.size:
@@ -581,8 +582,11 @@ def read_torch_checkpoint(path: str | Path) -> dict[str, np.ndarray]:
     try:
         archive = _Archive(path, source)
     except (_RefusedError, *_LAYER_ERRORS) as error:
-        with open(path, "rb") as handle:
-            head = handle.read(2)
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(2)
+        except OSError:
+            head = b""
         hint = (
             " It looks like PyTorch's legacy (pre-1.6) format: re-save it with torch.save in a current PyTorch."
             if head == b"\x80\x02"
