@@ -14,6 +14,7 @@ CORE = [
     "pillow>=10",
     "tqdm>=4.66",
     "safetensors>=0.4",
+    "huggingface_hub>=1.0",  # hf:// checkpoint ids: the Hub's own download and cache
 ]
 # tflite-support (metadata writers) is installed by scripts/setup_env.sh with --no-deps: it pins protobuf<4,
 # which TensorFlow 2.21 cannot use, although the writer modules work with the newer protobuf.
@@ -43,9 +44,10 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["keras_mv2", "keras_mv2.*", "edge", "edge.*"]),
+    # Every data file the code reads at run time; tests/test_wheel.py runs the commands from an installed wheel.
     package_data={
-        "keras_mv2.applications": ["imagenet_classes.tsv"],
-        "keras_mv2": ["samples/*.jpg", "samples/*.md"],
+        "keras_mv2.applications": ["imagenet_classes.tsv", "coco_classes.txt", "pascal_voc_classes.txt"],
+        "keras_mv2.samples": ["*.jpg", "*.md"],
         "edge": ["web_demo/*.html", "web_demo/*.js", "web_demo/*.css", "web_demo/*.json", "web_demo/*.md"],
     },
     install_requires=CORE,

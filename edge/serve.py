@@ -1,14 +1,19 @@
 """``mv2 serve-demo``: the web camera demo (``edge/web_demo``) and an exported model, served on localhost.
 
 The page runs the model with MediaPipe Tasks' ``ImageClassifier`` (``@mediapipe/tasks-vision``, pinned in
-``web_demo/package.json`` and installed by ``scripts/setup_env.sh``); its wasm files are served from this
-machine, so the demo needs no CDN. Browsers allow camera access on ``localhost`` without https.
+``web_demo/package.json``); its wasm files are served from this machine, so the demo needs no CDN.
+Browsers allow camera access on ``localhost`` without https.
+
+The npm package is not part of the Python package (it is npm's to install and update). It is looked
+for, in order, under ``$KERAS_MV2_WEB_ASSETS``, beside the page in a checkout (``scripts/setup_env.sh web``
+installs it there) and in ``~/.cache/keras_mv2/web``; :func:`check_web_assets` says how to install it.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -19,7 +24,9 @@ from pathlib import Path
 from edge.errors import EdgeError
 
 WEB_DEMO = Path(__file__).resolve().parent / "web_demo"
-TASKS_VISION = WEB_DEMO / "node_modules" / "@mediapipe" / "tasks-vision"
+WEB_ASSETS_ENV = "KERAS_MV2_WEB_ASSETS"
+USER_WEB_ASSETS = Path.home() / ".cache" / "keras_mv2" / "web"
+_TASKS_VISION = Path("node_modules") / "@mediapipe" / "tasks-vision"
 _PAGE_FILES = {"/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/style.css": "style.css"}
 _TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css"}
 
@@ -57,20 +64,34 @@ def load_demo_model(path: str | Path) -> DemoModel:
     return DemoModel(data, info)
 
 
-def check_web_assets() -> None:
-    """Fail early, with the fix, when MediaPipe's web package has not been installed."""
-    if not (TASKS_VISION / "vision_bundle.mjs").is_file() or not (TASKS_VISION / "wasm").is_dir():
-        raise EdgeError(
-            f"{TASKS_VISION} is missing: install the web demo's pinned packages with "
-            "`bash scripts/setup_env.sh web` (or `npm ci --prefix edge/web_demo`)"
-        )
+def tasks_vision_version() -> str:
+    """The pinned version of ``@mediapipe/tasks-vision`` (from the page's ``package.json``)."""
+    return json.loads((WEB_DEMO / "package.json").read_text("utf-8"))["dependencies"]["@mediapipe/tasks-vision"]
+
+
+def check_web_assets() -> Path:
+    """The folder of MediaPipe's installed web package; fails, saying how to install it, when there is none."""
+    roots = [Path(os.environ[WEB_ASSETS_ENV])] if os.environ.get(WEB_ASSETS_ENV) else []
+    roots += [WEB_DEMO, USER_WEB_ASSETS]
+    for root in roots:
+        folder = root / _TASKS_VISION
+        if (folder / "vision_bundle.mjs").is_file() and (folder / "wasm").is_dir():
+            return folder
+    raise EdgeError(
+        f"MediaPipe's web package (@mediapipe/tasks-vision) is not installed; looked in "
+        f"{', '.join(str(root / _TASKS_VISION) for root in roots)}. Install it (needs Node.js and npm) with\n"
+        f"  npm install --prefix {USER_WEB_ASSETS} --no-save @mediapipe/tasks-vision@{tasks_vision_version()}\n"
+        f"or set {WEB_ASSETS_ENV} to a folder holding it under node_modules/ (in a checkout: "
+        "`bash scripts/setup_env.sh web`)."
+    )
 
 
 class _DemoHandler(BaseHTTPRequestHandler):
     server_version = "keras-mv2-demo"
 
-    def __init__(self, *args, model: DemoModel, quiet: bool, **kwargs):
+    def __init__(self, *args, model: DemoModel, tasks_vision: Path, quiet: bool, **kwargs):
         self.model = model
+        self.tasks_vision = tasks_vision
         self.quiet = quiet
         super().__init__(*args, **kwargs)
 
@@ -84,8 +105,8 @@ class _DemoHandler(BaseHTTPRequestHandler):
             self._send(json.dumps(self.model.info).encode(), "application/json")
         elif route.startswith("/vendor/tasks-vision/"):
             relative = route.removeprefix("/vendor/tasks-vision/")
-            target = (TASKS_VISION / relative).resolve()
-            if TASKS_VISION.resolve() in target.parents and target.is_file():  # never outside the package
+            target = (self.tasks_vision / relative).resolve()
+            if self.tasks_vision.resolve() in target.parents and target.is_file():  # never outside the package
                 self._send_file(target)
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
@@ -111,9 +132,9 @@ class _DemoHandler(BaseHTTPRequestHandler):
 
 def make_demo_server(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
     """An HTTP server for the demo page and ``model_path`` (port 0 picks a free port: see ``server_address``)."""
-    check_web_assets()
+    tasks_vision = check_web_assets()
     model = load_demo_model(model_path)
-    handler = partial(_DemoHandler, model=model, quiet=quiet)
+    handler = partial(_DemoHandler, model=model, tasks_vision=tasks_vision, quiet=quiet)
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as error:
