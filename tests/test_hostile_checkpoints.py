@@ -386,7 +386,12 @@ ATTACKS: dict[str, Attack] = {
 
 
 def _status(field: str) -> int:
-    match = re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.MULTILINE)
+    """A Linux /proc/self/status figure in bytes (0 elsewhere)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
     return int(match.group(1)) * 1024 if match else 0
 
 
@@ -410,8 +415,10 @@ def worker(folder: Path) -> dict:
     # A regression must fail the test, not exhaust the shared machine: at most 2 GiB more address space.
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _status("VmSize") + 2 * GIB
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if limit > 2 * GIB:  # the current size is known (Linux)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
+    maxrss_unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, KiB elsewhere
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * maxrss_unit
     results = {}
     for attack_name, attack in ATTACKS.items():
         path = folder / f"{attack_name}.{attack.reader}"
@@ -431,7 +438,7 @@ def worker(folder: Path) -> dict:
         if per_attack:
             extra = _status("VmHWM") - before
         else:  # the process-wide peak so far: an upper bound for this attack
-            extra = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - baseline
+            extra = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * maxrss_unit - baseline
         results[attack_name] = {
             **outcome,
             "path": str(path),
