@@ -45,13 +45,16 @@ def app_assets(tmp_path_factory):
     int8 = export_classifier(
         model, folder / "mv2_int8.tflite", "int8", "uint8", generated((64, 64), 4), labels=labels
     )  # fmt: skip
-    for result in (fp32, int8):
+    signed = export_classifier(
+        model, folder / "mv2_int8_signed.tflite", "int8", "int8", generated((64, 64), 4), labels=labels
+    )  # fmt: skip
+    for result in (fp32, int8, signed):
         write_app_assets(result.path, assets, result.quantization)
     return assets
 
 
 def test_properties_agree_with_the_model_metadata(app_assets):
-    for name, expected_type in (("mv2_fp32", "float32"), ("mv2_int8", "uint8")):
+    for name, expected_type in (("mv2_fp32", "float32"), ("mv2_int8", "uint8"), ("mv2_int8_signed", "int8")):
         model = app_assets / f"{name}.tflite"
         text = (app_assets / f"{name}.properties").read_text()
         values = dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
@@ -113,7 +116,7 @@ def test_kotlin_reads_the_tensors_litert_reads(app_assets, kotlin_run):
     """The app's own FlatBuffer reader finds the type, scale and zero point LiteRT reports for each tensor."""
     stdout, _ = kotlin_run
     rows = dict(re.findall(r"TENSORS (\S+) (input=.*)$", stdout, re.MULTILINE))
-    assert set(rows) == {"mv2_fp32", "mv2_int8"}
+    assert set(rows) == {"mv2_fp32", "mv2_int8", "mv2_int8_signed"}
     for name, line in rows.items():
         runner = LiteRTModel.load(app_assets / f"{name}.tflite")
         kotlin = dict(part.split("=") for part in re.findall(r"(?:input|output)=\S+ \S+ \S+", line))
@@ -128,7 +131,7 @@ def test_kotlin_encoded_frames_are_what_litert_expects(app_assets, kotlin_run):
     """A frame the app preprocessed and encoded (float or uint8) equals what the project's runtime feeds LiteRT
     for the same pixels, and gives the same output."""
     _, frames = kotlin_run
-    for name in ("mv2_fp32", "mv2_int8"):
+    for name in ("mv2_fp32", "mv2_int8", "mv2_int8_signed"):
         runner = LiteRTModel.load(app_assets / f"{name}.tflite")
         details, out = runner.input_details, runner.output_details
         shape = tuple(int(d) for d in details["shape"])
@@ -147,11 +150,14 @@ def test_kotlin_encoded_frames_are_what_litert_expects(app_assets, kotlin_run):
             scale = float(details["quantization"][0])
             ties = np.isclose(np.abs(rgb / scale) % 1, 0.5)
             assert difference.max() <= 1 and not np.any(difference[~ties]), name
+            print(f"{name}: {details['dtype'].__name__} input {details['quantization']}, {ties.sum()} rounding ties")
         runner.interpreter.set_tensor(details["index"], encoded)
         runner.interpreter.invoke()
         kotlin_output = runner.interpreter.get_tensor(out["index"])
         # Identical inputs give identical outputs; a few tie pixels may move an 8-bit output by a code or two.
         codes = 0 if out["dtype"] == np.float32 else 2
+        gap = np.abs(kotlin_output.astype(np.float64) - python_output.astype(np.float64)).max()
+        print(f"{name}: largest output difference {gap} ({out['dtype'].__name__} output)")
         np.testing.assert_allclose(
             kotlin_output.astype(np.float64), python_output.astype(np.float64), atol=codes, rtol=0
         )

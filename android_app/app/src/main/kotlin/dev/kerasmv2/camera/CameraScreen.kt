@@ -147,13 +147,16 @@ private fun LiveClassifier(model: ClassifierViewModel) {
         displays.registerDisplayListener(rotationListener, null)
         val providerFuture = ProcessCameraProvider.getInstance(context)
         var provider: ProcessCameraProvider? = null
+        var disposed = false
         providerFuture.addListener({
+            if (disposed) return@addListener // left the screen before CameraX was ready
             provider = providerFuture.get().also {
                 it.unbindAll()
                 it.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
             }
         }, ContextCompat.getMainExecutor(context))
         onDispose {
+            disposed = true
             displays.unregisterDisplayListener(rotationListener)
             analysis.clearAnalyzer()
             provider?.unbind(preview, analysis)
