@@ -23,6 +23,7 @@ import numpy as np
 
 from keras_mv2.weights.cvnets_keys import checkpoint_classes, state_alpha
 from keras_mv2.weights.errors import CheckpointError
+from keras_mv2.weights.npz_reader import read_npz_state_dict
 from keras_mv2.weights.registry import PublishedCheckpoint, published, published_names
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
 
@@ -55,7 +56,7 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
     target = cache_path(name, alpha)
     if target.is_file():
         try:
-            state = _read_cached(target)
+            state = read_npz_state_dict(target)
             _check_published(entry, alpha, state, str(target))
             return state
         except CheckpointError:  # damaged, or left by an older version: download it again
@@ -86,14 +87,6 @@ def _check_published(entry: PublishedCheckpoint, alpha: float, state: dict[str, 
         problem = f"its classifier has {checkpoint_classes(state)} classes, not {entry.classes}"
     if problem:
         raise CheckpointError(f"{source}: not the published '{entry.name}' checkpoint for alpha={alpha}: {problem}")
-
-
-def _read_cached(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except Exception as error:  # zipfile, zlib, ValueError, EOFError: all mean a damaged cache file
-        raise CheckpointError(f"{path}: cached checkpoint is unreadable ({error})") from None
 
 
 def _download(url: str, destination: Path, progress: bool, mirror_variable: str) -> None:

@@ -43,7 +43,9 @@ def fetch_from_hub(hub_id: str) -> Path:
                     cache_dir=os.environ.get("HF_HUB_CACHE") or None, library_name="keras_mv2",
                 )
             )  # fmt: skip
-        except LocalEntryNotFoundError as error:  # no connection and nothing cached
+        except LocalEntryNotFoundError as error:  # the Hub said no, or could not be reached, and nothing is cached
+            if isinstance(error.__cause__, HfHubHTTPError):
+                raise CheckpointError(f"{hub_id}: download failed ({_first_line(error.__cause__)})") from None
             raise CheckpointError(
                 f"{hub_id}: cannot reach the Hub ({_first_line(error)}); set HF_ENDPOINT for a mirror"
             ) from None

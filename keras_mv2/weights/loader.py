@@ -18,6 +18,7 @@ from keras_mv2.weights.download import fetch_published
 from keras_mv2.weights.errors import CheckpointError
 from keras_mv2.weights.hf_keys import hf_to_cvnets, is_hf_state_dict, read_hf_checkpoint
 from keras_mv2.weights.hub import fetch_from_hub, is_hub_id
+from keras_mv2.weights.npz_reader import read_npz_state_dict
 from keras_mv2.weights.registry import published, published_names
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
 
@@ -38,7 +39,7 @@ def read_state_dict(source: str | Path) -> dict[str, np.ndarray]:
     if path.is_dir() or path.suffix == ".safetensors":
         state = read_hf_checkpoint(path)
     elif path.suffix == ".npz":
-        state = _read_npz(path)
+        state = read_npz_state_dict(path)
     else:
         state = read_torch_checkpoint(path)
     return hf_to_cvnets(state, str(path)) if is_hf_state_dict(state) else state
@@ -87,16 +88,6 @@ def load_weights(model: keras.Model, weights: str | Path, alpha: float | None = 
     else:
         assign_dense_state_dict(model, state, task, source=source)
     return model
-
-
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
-        raise CheckpointError(f"{path}: no such checkpoint file")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except Exception as error:  # zipfile, zlib, EOFError, ValueError: every way an .npz can be broken
-        raise CheckpointError(f"{path}: unreadable .npz ({type(error).__name__}: {error})") from None
 
 
 def _load_keras_weights(model: keras.Model, path: Path) -> None:
