@@ -37,7 +37,6 @@ fi
 
 weights="${1:-imagenet1k-256}"
 representative="${2:-$root/keras_mv2/samples}"
-shared="${KERAS_MV2_SHARED:-$root/../shared}"
 assets="$here/app/src/main/assets"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mv2-export.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -48,14 +47,8 @@ if [ ! -d "$representative" ]; then
 fi
 
 if ! "$mv2" export "$work/mobilevitv2_fp32.tflite" --weights "$weights" --app-assets "$work/assets"; then
-  fixture="$shared/fixtures/cvnets/cvnets-mobilevitv2-1.0-random.pt"
-  if [ ! -f "$fixture" ]; then
-    echo "export_models.sh: could not export with '$weights', and the offline fallback $fixture is missing" >&2
-    echo "(set KERAS_MV2_SHARED to the folder that holds fixtures/)." >&2
-    exit 1
-  fi
-  echo "Could not load '$weights'; using the random-weight test checkpoint $fixture (its classes mean nothing)." >&2
-  weights="$fixture"
+  source "$root/scripts/offline_fixture.sh"
+  weights="$(offline_fixture cvnets-mobilevitv2-1.0-random.pt)" || exit 1
   "$mv2" export "$work/mobilevitv2_fp32.tflite" --weights "$weights" --app-assets "$work/assets"
 fi
 # Full-integer inside, float input and output: every accelerator path of the app feeds floats.

@@ -122,26 +122,29 @@ def run_dense_benchmark(
     """
     import tempfile
 
-    from edge.dense_export import export_detector, export_segmenter
+    from edge.dense_export import export_dense
     from edge.representative import generated
     from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2
 
-    def network_only(model, path, labels, quantization, calibration):
+    def network_only(model, path, quantization, calibration):
         path.write_bytes(convert(model, quantization, "float32", calibration).flatbuffer)
+
+    def with_metadata(model, path, quantization, calibration):
+        export_dense(model, path, None, quantization, calibration)
 
     models = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for name, build, size, export, labels in (
-            ("deeplabv3", lambda: DeepLabV3MobileViTv2(alpha, input_shape=(512, 512, 3)), 512, export_segmenter, 21),
-            ("ssdlite+nms", lambda: SSDLiteMobileViTv2(alpha, input_shape=(320, 320, 3)), 320, export_detector, 80),
-            ("ssdlite net", lambda: SSDLiteMobileViTv2(alpha, input_shape=(320, 320, 3)), 320, network_only, 80),
+        for name, build, size, export in (
+            ("deeplabv3", lambda: DeepLabV3MobileViTv2(alpha, input_shape=(512, 512, 3)), 512, with_metadata),
+            ("ssdlite+nms", lambda: SSDLiteMobileViTv2(alpha, input_shape=(320, 320, 3)), 320, with_metadata),
+            ("ssdlite net", lambda: SSDLiteMobileViTv2(alpha, input_shape=(320, 320, 3)), 320, network_only),
         ):
             keras.utils.set_random_seed(0)  # the same weights for both SSDLite variants
             model = build()
             for quantization in ("float32", "int8"):
                 calibration = generated((size, size), 8) if quantization == "int8" else None
                 path = Path(scratch) / f"{name.replace(' ', '-')}-{quantization}.tflite"
-                export(model, path, [str(i) for i in range(labels)], quantization, calibration)
+                export(model, path, quantization, calibration)
                 models[f"{name} {alpha} {size}px {quantization}"] = path.read_bytes()
                 progress(f"exported {name} {quantization}")
     report = {"alpha": alpha, **benchmark_models(models, thread_counts, progress=progress)}

@@ -29,7 +29,7 @@ class Conversion:
     quantization: str
     io_type: str
     input_size: tuple[int, int] | None
-    calibration: str | None = None  # where the representative images came from
+    calibration: dict | None = None  # RepresentativeData.coverage() of the calibration images
 
 
 def static_batch_model(model: keras.Model) -> keras.Model:
@@ -85,7 +85,7 @@ def convert(
         if representative is None and size is None:
             raise EdgeError("give representative data: generated images need an image-shaped (B, H, W, 3) input")
         representative = representative or generated(size)
-        calibration = representative.source
+        calibration = representative.coverage()
     configure_quantization(converter, quantization, representative, input_scale(model))
     if quantization == "int8" and io_type != "float32":
         converter.inference_input_type = getattr(tf, io_type)

@@ -1,4 +1,4 @@
-"""LiteRT exports of the dense-task models that MediaPipe's ImageSegmenter and ObjectDetector read as they are.
+"""LiteRT exports of the segmentation and detection models that MediaPipe's ImageSegmenter and ObjectDetector read.
 
 Segmentation: the DeepLabv3 logits ``(1, H, W, classes)`` with image-segmenter metadata (normalisation,
 labels). Detection: SSDLite's raw outputs followed by TFLite's ``TFLite_Detection_PostProcess`` (box decoding
@@ -19,7 +19,8 @@ from edge.errors import EdgeError
 from edge.export import ExportReport, check_output_path, verification_images
 from edge.metadata import labels_file, normalization
 from edge.representative import RepresentativeData
-from keras_mv2.applications import anchors_for
+from keras_mv2.applications import anchors_for, class_names
+from keras_mv2.weights import model_task
 
 # Modes offered for segmentation and detection (int16x8 is an accuracy reference offered for classifiers only).
 DENSE_QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
@@ -38,35 +39,55 @@ def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], inp
             raise EdgeError(f"writing {writer_module} metadata failed: {error}") from None
 
 
-def export_segmenter(
+def export_dense(
     model: keras.Model,
     output: str | Path,
-    labels: list[str],
+    labels: list[str] | None = None,
     quantization: str = "float32",
     representative: RepresentativeData | None = None,
     verify_images: np.ndarray | None = None,
+    max_detections: int = 100,
 ) -> ExportReport:
-    """Write a DeepLabv3 model (one ``(1, H, W, classes)`` output) as a ``.tflite`` with segmenter metadata.
+    """Write a segmentation (DeepLabv3) or detection (SSDLite) model as a ``.tflite`` MediaPipe reads as it is.
 
-    The written model is compared with Keras on ``verify_images`` (default: the bundled photographs);
-    a JSON report is written beside it. Nothing is written if any step fails.
+    ``labels``: the classes (segmentation), or the classes without background (detection: 80 for COCO);
+    by default PASCAL VOC's or COCO's names when the class count is theirs, else numbers. ``quantization``:
+    one of :data:`DENSE_QUANTIZATIONS` (``int8``: integer network, float input and output). The written
+    model is compared with Keras on ``verify_images`` (default: the bundled photographs) and a JSON
+    report is written beside it. Nothing is written if any step fails.
     """
     output = check_output_path(output)
-    outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]
-    if len(outputs) != 1 or len(outputs[0].shape) != 4:
-        raise EdgeError("export_segmenter needs one (batch, H, W, classes) output (build without aux_head)")
-    if len(labels) != outputs[0].shape[-1]:
-        raise EdgeError(f"{len(labels)} labels for a model with {outputs[0].shape[-1]} classes")
-    conversion = convert(model, quantization, "float32", representative)
+    task = model_task(model)
+    if quantization not in DENSE_QUANTIZATIONS:
+        raise EdgeError(f"unknown quantization {quantization!r}; choose one of {', '.join(DENSE_QUANTIZATIONS)}")
+    if task == "segmentation":
+        flatbuffer, calibration = _segmenter(model, labels, quantization, representative)
+    elif task == "detection":
+        flatbuffer, calibration = _detector(model, labels, quantization, representative, max_detections)
+    else:
+        raise EdgeError(f"export_dense exports segmentation or detection models, not a {task} model")
     scale = input_scale(model)
-    flatbuffer = _with_metadata(conversion.flatbuffer, "segmenter", labels, (0.0, 255.0 * scale))
-    images = verification_images(conversion.input_size) if verify_images is None else verify_images
+    images = verification_images(tuple(model.inputs[0].shape[1:3])) if verify_images is None else verify_images
+    compare = segmenter_fidelity if task == "segmentation" else detector_fidelity
     report = ExportReport(
-        output, "segmentation", quantization, "float32", len(flatbuffer), conversion.calibration,
-        segmenter_fidelity(model, flatbuffer, images * scale),
-    )  # fmt: skip
+        output, task, quantization, "float32", len(flatbuffer), calibration, compare(model, flatbuffer, images * scale)
+    )
     report.write(flatbuffer)
     return report
+
+
+def _segmenter(model: keras.Model, labels, quantization: str, representative) -> tuple[bytes, str | None]:
+    """DeepLabv3's logits ``(1, H, W, classes)`` with image-segmenter metadata."""
+    outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]
+    if len(outputs) != 1 or len(outputs[0].shape) != 4:
+        raise EdgeError("a segmentation export needs one (batch, H, W, classes) output (build without aux_head)")
+    classes = int(outputs[0].shape[-1])
+    labels = class_names(None, classes) if labels is None else labels
+    if len(labels) != classes:
+        raise EdgeError(f"{len(labels)} labels for a model with {classes} classes")
+    conversion = convert(model, quantization, "float32", representative)
+    input_range = (0.0, 255.0 * input_scale(model))
+    return _with_metadata(conversion.flatbuffer, "segmenter", labels, input_range), conversion.calibration
 
 
 def detector_with_postprocess(model: keras.Model, max_detections: int = 100, score_threshold: float = 0.01,
@@ -133,30 +154,14 @@ def _attr(value) -> str:
     return f"f: {value}"
 
 
-def export_detector(
-    model: keras.Model,
-    output: str | Path,
-    labels: list[str],
-    quantization: str = "float32",
-    representative: RepresentativeData | None = None,
-    max_detections: int = 100,
-    verify_images: np.ndarray | None = None,
-) -> ExportReport:
-    """Write SSDLite with ``TFLite_Detection_PostProcess`` and object-detector metadata.
-
-    ``labels`` name the classes without background (80 for COCO). ``quantization``: ``float32``,
-    ``float16``, ``dynamic`` or ``int8`` (integer network, float input and the op's float outputs).
-    The head outputs are compared with Keras on ``verify_images`` (default: the bundled photographs);
-    a JSON report is written beside the model. Nothing is written if any step fails.
-    """
+def _detector(model: keras.Model, labels, quantization: str, representative, max_detections: int):
+    """SSDLite with ``TFLite_Detection_PostProcess`` (float, also in an int8 model) and object-detector metadata."""
     import tensorflow as tf
 
-    output = check_output_path(output)
     classes = int(model.get_layer("class_logits").output.shape[-1]) - 1
+    labels = class_names(None, classes + 1)[1:] if labels is None else labels
     if len(labels) != classes:
         raise EdgeError(f"{len(labels)} labels for a detector with {classes} classes besides background")
-    if quantization not in DENSE_QUANTIZATIONS:
-        raise EdgeError(f"unknown quantization {quantization!r}; choose one of {', '.join(DENSE_QUANTIZATIONS)}")
     if quantization == "int8" and representative is None:
         raise EdgeError("int8 detection export needs representative images")
     detect = detector_with_postprocess(model, max_detections)
@@ -177,17 +182,8 @@ def export_detector(
         except Exception as error:  # the converter's own error classes vary
             raise EdgeError(f"TFLite conversion of the detector failed: {str(error)[:1500]}") from None
     _check_custom_ops(flatbuffer)
-    scale = input_scale(model)
-    flatbuffer = _with_metadata(flatbuffer, "detector", labels, (0.0, 255.0 * scale))
-    height, width = model.inputs[0].shape[1:3]
-    images = verification_images((height, width)) if verify_images is None else verify_images
-    report = ExportReport(
-        output, "detection", quantization, "float32", len(flatbuffer),
-        representative.source if representative is not None and quantization == "int8" else None,
-        detector_fidelity(model, flatbuffer, images * scale),
-    )  # fmt: skip
-    report.write(flatbuffer)
-    return report
+    calibration = representative.coverage() if quantization == "int8" else None
+    return _with_metadata(flatbuffer, "detector", labels, (0.0, 255.0 * input_scale(model))), calibration
 
 
 def _check_custom_ops(flatbuffer: bytes) -> None:

@@ -36,7 +36,7 @@ class ExportReport:
     quantization: str
     io_type: str
     size_bytes: int
-    calibration: str | None
+    calibration: dict | None  # RepresentativeData.coverage()
     fidelity: FidelityReport | SegmenterFidelity | DetectorFidelity
     edgetpu: EdgeTPUReport | None = None
     notes: list[str] = field(default_factory=list)
@@ -65,7 +65,7 @@ class ExportReport:
     def summary(self) -> str:
         lines = [
             f"wrote {self.path} ({self.size_bytes / 1e6:.2f} MB, {self.task}, {self.quantization}, io {self.io_type})",
-            f"calibration: {self.calibration}" if self.calibration else "",
+            f"calibration: {self.calibration['source']}" if self.calibration else "",
             f"fidelity vs Keras on the bundled photos: {self.fidelity.summary()}",
             *(f"note: {note}" for note in self.notes),
             f"report: {self.report_path}",
@@ -133,7 +133,7 @@ def export_classifier(
         fidelity(model, LiteRTModel.load(flatbuffer), images * scale),
         edgetpu=check_edgetpu(flatbuffer) if check_edgetpu_rules else None,
     )  # fmt: skip
-    if conversion.calibration and "generated" in conversion.calibration:
+    if conversion.calibration and conversion.calibration["folders"] is None:
         report.notes.append("calibrated on generated images: pass a folder of real photos for better int8 ranges")
     report.write(flatbuffer)
     return report

@@ -33,7 +33,7 @@ def load_predictor(path: str | Path, delegate: str = "xnnpack", threads: int = 2
     """
     path = Path(path)
     if not path.is_file():
-        raise EdgeError(f"{path}: no such model file")
+        raise EdgeError(f"{path}: no such {path.suffix if path.suffix in ('.tflite', '.keras') else 'model'} file")
     if path.suffix == ".tflite":
         from edge.metadata import read_metadata
 

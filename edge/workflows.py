@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from edge.app_assets import write_app_assets
-from edge.dense_export import export_detector, export_segmenter
+from edge.dense_export import export_dense
 from edge.edgetpu import compile_for_edgetpu
 from edge.errors import EdgeError
 from edge.export import ExportReport, check_output_path, export_classifier
@@ -110,18 +110,16 @@ def export_dense_files(
 ) -> ExportReport:
     """``mv2 export-dense``: a segmentation (DeepLabv3) or detection (SSDLite) model to LiteRT, MediaPipe-ready."""
     output = check_output_path(output)
+    if task not in ("segmentation", "detection"):
+        raise EdgeError(f"export-dense exports segmentation or detection models, not {task!r}")
     model = build_model(task, alpha, weights, size, dataset, classes)
     image_size = tuple(model.inputs[0].shape[1:3])
     calibration = calibration_data(representative, image_size) if quantization == "int8" else None
     log(f"converting to {quantization} ...")
+    names = None  # detection: COCO's names for its 81 classes (background included), else numbers
     if task == "segmentation":
         names = class_names(task_dataset(task, weights, dataset), int(model.outputs[0].shape[-1]))
-        report = export_segmenter(model, output, names, quantization, calibration)
-    elif task == "detection":
-        names = class_names("coco", int(model.get_layer("class_logits").output.shape[-1]))[1:]  # no background
-        report = export_detector(model, output, names, quantization, calibration)
-    else:
-        raise EdgeError(f"export-dense exports segmentation or detection models, not {task!r}")
+    report = export_dense(model, output, names, quantization, calibration)
     log(report.summary())
     return report
 

@@ -77,7 +77,7 @@ def _segment(args) -> int:
 def _detect(args) -> int:
     from keras_mv2.demos import detect_photo
 
-    found = detect_photo(args.image, args.output, args.alpha, args.weights, args.size, args.classes, args.threshold)
+    found = detect_photo(args.image, args.output, args.threshold, args.alpha, args.weights, args.size, args.classes)
     print(f"wrote {args.output}: {len(found)} detection(s) with score >= {args.threshold}")
     for name, score, box in found[:20]:
         print(f"  {name:<16s} {score:.2f}  ({box[0]:.0f}, {box[1]:.0f}) - ({box[2]:.0f}, {box[3]:.0f})")

@@ -10,9 +10,8 @@ weights="${1:-imagenet1k-256}"
 model="$root/artifacts/web_demo/mobilevitv2-1.0-$(basename "$weights" .pt).tflite"
 if [ ! -f "$model" ]; then
   if ! "$root/.venv/bin/mv2" export "$model" --weights "$weights"; then
-    fixture="$root/../shared/fixtures/cvnets/cvnets-mobilevitv2-1.0-random.pt"
-    [ -f "$fixture" ] || exit 1
-    echo "Could not load '$weights'; exporting the random-weight test checkpoint instead (its classes mean nothing)."
+    source "$root/scripts/offline_fixture.sh"
+    fixture="$(offline_fixture cvnets-mobilevitv2-1.0-random.pt)" || exit 1
     model="$root/artifacts/web_demo/mobilevitv2-1.0-fixture.tflite"
     [ -f "$model" ] || "$root/.venv/bin/mv2" export "$model" --weights "$fixture"
   fi

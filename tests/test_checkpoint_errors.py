@@ -70,7 +70,7 @@ def test_other_width_is_named(model_05):
     assert_untouched_after(model_05, str(checkpoint("1.0")), r"alpha=1\.0, the model is alpha=0\.5")
 
 
-def test_other_class_count_is_named(tmp_path):
+def test_other_class_count_is_named():
     model = MobileViTv2(0.5, classes=10)
     assert_untouched_after(model, str(checkpoint("0.5")), r"1000 classes, the model 10.*include_top=False")
 

@@ -17,7 +17,7 @@ from mediapipe.tasks.python import BaseOptions, vision
 from PIL import Image
 
 from edge import EdgeError, LiteRTModel
-from edge.dense_export import export_detector, export_segmenter
+from edge.dense_export import export_dense
 from edge.dense_fidelity import detector_fidelity, segmenter_fidelity, sqnr_db
 from edge.representative import RepresentativeData
 from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2, anchors_for
@@ -52,11 +52,11 @@ def test_segmenter_fp32_and_int8_follow_keras_and_mediapipe_reads_it(segmenter, 
     image = photo((256, 256))
     reference = segmenter.predict(image[None].astype(np.float32), verbose=0)[0]
     labels = [f"class {i}" for i in range(21)]
-    fp32 = export_segmenter(segmenter, tmp_path / "seg.tflite", labels).path
+    fp32 = export_dense(segmenter, tmp_path / "seg.tflite", labels).path
     logits = LiteRTModel.load(fp32)(image[None].astype(np.float32))[0]
     assert np.abs(logits - reference).max() < 1e-3
     assert segmenter_fidelity(segmenter, fp32, photos((256, 256))).logits_sqnr_db > 80
-    exported = export_segmenter(
+    exported = export_dense(
         segmenter, tmp_path / "seg8.tflite", labels, "int8", calibration((256, 256)), verify_images=photos((256, 256))
     )
     report = segmenter_fidelity(segmenter, exported.path, photos((256, 256)))
@@ -79,7 +79,7 @@ def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detec
     outputs = detector.predict(image[None].astype(np.float32), verbose=0)
     expected = detect(outputs["class_logits"], outputs["box_regressions"], anchors_for(detector), 0.01, 0.5, 10)[0]
     labels = [f"class {i}" for i in range(1, 81)]
-    path = export_detector(detector, tmp_path / "det.tflite", labels, max_detections=10).path
+    path = export_dense(detector, tmp_path / "det.tflite", labels, max_detections=10).path
     runner = LiteRTModel.load(path)
     ops = {op["op_name"] for op in runner.interpreter._get_ops_details()}
     assert "TFLite_Detection_PostProcess" in ops and not any(op.startswith("Flex") for op in ops)
@@ -108,7 +108,7 @@ def test_detector_with_postprocess_op_follows_keras_and_mediapipe_reads_it(detec
 
 
 def test_detector_int8_follows_keras_and_mediapipe_reads_it(detector, tmp_path):
-    path = export_detector(
+    path = export_dense(
         detector, tmp_path / "det8.tflite", [f"c{i}" for i in range(80)], "int8", calibration((320, 320))
     ).path
     report = detector_fidelity(detector, path, photos((320, 320)))
@@ -134,13 +134,13 @@ def test_sqnr():
 
 def test_dense_export_bad_inputs(segmenter, detector, tmp_path):
     with pytest.raises(EdgeError, match="21 classes"):
-        export_segmenter(segmenter, tmp_path / "a.tflite", ["x"])
+        export_dense(segmenter, tmp_path / "a.tflite", ["x"])
     with pytest.raises(EdgeError, match="besides background"):
-        export_detector(detector, tmp_path / "b.tflite", ["x"] * 81)
+        export_dense(detector, tmp_path / "b.tflite", ["x"] * 81)
     with pytest.raises(EdgeError, match=r"must end in \.tflite"):
-        export_segmenter(segmenter, tmp_path / "c.bin", [str(i) for i in range(21)])
+        export_dense(segmenter, tmp_path / "c.bin", [str(i) for i in range(21)])
     with pytest.raises(EdgeError, match="representative"):
-        export_detector(detector, tmp_path / "d.tflite", [str(i) for i in range(80)], "int8")
+        export_dense(detector, tmp_path / "d.tflite", [str(i) for i in range(80)], "int8")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -52,7 +52,7 @@ def backbone_05():
 
 
 @pytest.mark.parametrize(("pooling", "shape"), [(None, (2, 8, 8, 256)), ("avg", (2, 256)), ("max", (2, 256))])
-def test_backbone_and_pooling(pooling, shape, backbone_05):
+def test_backbone_and_pooling(pooling, shape):
     reference = reference_io("0.5", "256x256")
     model = MobileViTv2(0.5, include_top=False, pooling=pooling, weights=str(checkpoint("0.5")))
     out = model.predict(reference["images"], verbose=0)

@@ -102,11 +102,11 @@ def segment_photo(
 def detect_photo(
     image: str | Path,
     output: str | Path,
+    score_threshold: float = 0.3,
     alpha: float = 1.0,
     weights: str | None = "coco-ssdlite",
     size: int | None = None,
     classes: int | None = None,
-    score_threshold: float = 0.3,
 ) -> list[tuple[str, float, tuple[float, float, float, float]]]:
     """SSDLite-MobileViTv2 on ``image``: writes ``output`` (PNG); returns (name, score, box in pixels), best first."""
     _check_output(image, output)

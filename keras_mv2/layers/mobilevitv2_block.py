@@ -83,6 +83,7 @@ class MobileViTv2Block(keras.layers.Layer):
         self.built = True
 
     def _padded_size(self, size):
+        """``size`` rounded up to a multiple of the patch size (a Python int, or a scalar tensor while tracing)."""
         if size is None:
             return None
         return -(-size // self.patch_size) * self.patch_size
@@ -90,14 +91,10 @@ class MobileViTv2Block(keras.layers.Layer):
     def call(self, inputs, training=None):
         x = inputs
         _, height, width, _ = tensor_shape(x)
-        if isinstance(height, int) and isinstance(width, int):
-            new_height, new_width = self._padded_size(height), self._padded_size(width)
-            if (new_height, new_width) != (height, width):
-                x = resize_bilinear_align_corners(x, new_height, new_width)
-        else:
-            # Size unknown while tracing: resize to the padded size, an exact identity when it is even.
-            p = self.patch_size
-            new_height, new_width = (height + p - 1) // p * p, (width + p - 1) // p * p
+        new_height, new_width = self._padded_size(height), self._padded_size(width)
+        known = isinstance(height, int) and isinstance(width, int)
+        if not known or (new_height, new_width) != (height, width):
+            # A size unknown while tracing is resized too: an exact identity when it is already even.
             x = resize_bilinear_align_corners(x, new_height, new_width)
         x = self.local_dw(x, training=training)
         x = self.local_proj(x)

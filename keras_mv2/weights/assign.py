@@ -2,8 +2,8 @@
 
 A key map (``cvnets_keys``, ``dense_keys``) lists :class:`Target` s: which variable takes which
 checkpoint key, through which layout change (PyTorch's ``OIHW`` kernels become Keras' ``HWIO``).
-:func:`assign_targets` then checks that the checkpoint and the targets match key for key and shape for
-shape and only then assigns, so a checkpoint that does not fit leaves the model untouched.
+:func:`check_targets` checks that the checkpoint and the targets match key for key and shape for shape;
+only then does :func:`write_targets` assign, so a checkpoint that does not fit leaves the model untouched.
 """
 
 from __future__ import annotations
@@ -115,19 +115,6 @@ def check_targets(
     if problems:
         hint = diagnose(model, state) if diagnose else ""
         raise CheckpointError(f"{source} does not fit model '{model.name}': " + " | ".join(problems) + hint)
-
-
-def assign_targets(
-    model: keras.Model,
-    state: dict[str, np.ndarray],
-    targets: list[Target],
-    source: str,
-    ignored_prefixes: tuple[str, ...] = (),
-    diagnose: Callable[[keras.Model, dict[str, np.ndarray]], str] | None = None,
-) -> None:
-    """:func:`check_targets`, then :func:`write_targets`."""
-    check_targets(model, state, targets, source, ignored_prefixes, diagnose)
-    write_targets(state, targets)
 
 
 def write_targets(state: dict[str, np.ndarray], targets: list[Target]) -> None:

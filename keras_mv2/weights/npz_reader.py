@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 import os
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from keras_mv2.weights.errors import CheckpointError
+from keras_mv2.weights.torch_reader import ARCHIVE_ERRORS
 
 # Weights are noise to deflate (ratio ~1.1); only large runs of equal values compress far better, and
 # weights files have none that large. Below the allowance any ratio is accepted (small zero tensors).
@@ -64,19 +63,7 @@ def read_npz_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     except _RefusedError as error:
         where = source if entry is None else f"{source}, entry '{entry}'"
         raise CheckpointError(f"{where}: {error}") from None
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        struct.error,
-        EOFError,
-        OSError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-        MemoryError,
-        OverflowError,
-    ) as error:
+    except ARCHIVE_ERRORS as error:
         detail = str(error)[:200]
         where = f"{source}: not a zip archive" if entry is None else f"{source}, entry '{entry}'"
         raise CheckpointError(

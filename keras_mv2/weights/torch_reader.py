@@ -550,7 +550,7 @@ def _decode_storage(raw: bytes, storage_type: _StorageType) -> np.ndarray:
 
 # Everything the zip, zlib and struct layers raise on malformed input (NotImplementedError: unknown
 # compression; RuntimeError: encryption; MemoryError/OverflowError: sizes from forged headers).
-_LAYER_ERRORS = (
+ARCHIVE_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
@@ -582,7 +582,7 @@ def read_torch_checkpoint(path: str | Path) -> dict[str, np.ndarray]:
         raise CheckpointError(f"{source}: no such checkpoint file")
     try:
         archive = _Archive(path, source)
-    except (_RefusedError, *_LAYER_ERRORS) as error:
+    except (_RefusedError, *ARCHIVE_ERRORS) as error:
         try:
             with open(path, "rb") as handle:
                 head = handle.read(2)
@@ -599,7 +599,7 @@ def read_torch_checkpoint(path: str | Path) -> dict[str, np.ndarray]:
     with archive.zip:
         try:
             return _read_archive(archive)
-        except (_RefusedError, RecursionError, *_LAYER_ERRORS) as error:
+        except (_RefusedError, RecursionError, *ARCHIVE_ERRORS) as error:
             if isinstance(error, CheckpointError):
                 raise
             raise CheckpointError(f"{source}, entry '{archive.entry}': {_error_text(error)}") from None
