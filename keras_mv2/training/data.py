@@ -108,8 +108,9 @@ def _eval_resize(image, size: int):
 
 
 @dataclass
-class TFDSData:
-    """A TensorFlow Datasets split: ``dataset`` yields ``(uint8 image, integer label)``."""
+class SplitData:
+    """A data set split held by ``tf.data`` (a TFDS split, Fashion-MNIST): ``dataset`` yields
+    ``(uint8 image (H, W, 1 or 3), integer label)``."""
 
     dataset: object
     class_names: list[str]
@@ -119,7 +120,7 @@ class TFDSData:
         return self.count
 
 
-def load_tfds(name: str, split: str, data_dir: str | None = None) -> TFDSData:
+def load_tfds(name: str, split: str, data_dir: str | None = None) -> SplitData:
     """``tfds.load(name, split, as_supervised=True)`` with its class names (needs tensorflow-datasets)."""
     try:
         import tensorflow_datasets as tfds
@@ -134,11 +135,11 @@ def load_tfds(name: str, split: str, data_dir: str | None = None) -> TFDSData:
     names = list(info.features["label"].names)
     if len(names) < 2:
         raise DatasetError(f"tfds:{name}: {len(names)} class; a classifier needs at least two")
-    return TFDSData(dataset, names, int(info.splits[split].num_examples))
+    return SplitData(dataset, names, int(info.splits[split].num_examples))
 
 
 def make_dataset(
-    data: ImageFolder | TFDSData,
+    data: ImageFolder | SplitData,
     image_size: int,
     batch_size: int,
     training: bool,
@@ -151,7 +152,7 @@ def make_dataset(
     import tensorflow as tf
 
     classes = len(data.class_names)
-    if isinstance(data, TFDSData):
+    if isinstance(data, SplitData):
 
         def as_rgb(image, label):
             image = tf.cast(image, tf.float32)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import keras
 
-from keras_mv2.training.data import DatasetError, ImageFolder, TFDSData, load_tfds, make_dataset, scan_image_folder
+from keras_mv2.training.data import DatasetError, ImageFolder, SplitData, load_tfds, make_dataset, scan_image_folder
+from keras_mv2.training.fashion_mnist import NAME as FASHION_MNIST
+from keras_mv2.training.fashion_mnist import load_fashion_mnist
 from keras_mv2.training.keras_compat import build_from_shapes, patch_multi_worker_log_reduction
 from keras_mv2.training.optimizer import AdamWClippedAfterAllReduce
 from keras_mv2.training.recipe import Recipe, recipe_for
@@ -25,14 +27,15 @@ from keras_mv2.training.recipe import Recipe, recipe_for
 
 @dataclass
 class TrainConfig:
-    data: str  # an image folder (one sub-folder per class) or "tfds:<name>"
+    data: str  # an image folder (one sub-folder per class), "tfds:<name>" or "fashion-mnist"
     output_dir: str
     alpha: float = 1.0
     weights: str | None = None  # a classification checkpoint to start from (fine-tuning); None trains from scratch
     image_size: int = 256
     batch_size: int = 32  # global, over all devices and workers
     epochs: int = 10
-    validation_data: str | None = None  # a second image folder (a split name for tfds:); else a fraction of `data`
+    validation_data: str | None = None  # a second folder (a split name for tfds: and fashion-mnist); else a fraction
+    train_limit: int | None = None  # fashion-mnist: train on its first N images (the files are in mixed class order)
     validation_fraction: float = 0.1
     tfds_data_dir: str | None = None  # where TFDS keeps prepared data sets (None: $TFDS_DATA_DIR or its default)
     augment: bool = True  # False: no augmentation (the order is a seeded shuffle either way)
@@ -107,7 +110,10 @@ def make_optimizer(recipe: Recipe, total_steps: int) -> keras.optimizers.Optimiz
     return optimizer
 
 
-def _load_data(config: TrainConfig) -> tuple[ImageFolder | TFDSData, ImageFolder | TFDSData]:
+def _load_data(config: TrainConfig) -> tuple[ImageFolder | SplitData, ImageFolder | SplitData]:
+    if config.data == FASHION_MNIST:  # the standard split; validation on the 10k test images unless told
+        validation = config.validation_data or "test"
+        return load_fashion_mnist("train", config.train_limit), load_fashion_mnist(validation)
     if config.data.startswith("tfds:"):
         name = config.data.removeprefix("tfds:")
         validation = config.validation_data or "validation"
