@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_mv2.utils import load_image
+from keras_mv2.utils.images import image_to_rgb
 
 # ml-cvnets evaluates at 256 after resizing the short side to 288: the crop keeps 256/288 of it.
 EVAL_RESIZE_RATIO = 288 / 256
@@ -50,17 +51,23 @@ def preprocess_input(x, data_format=None):
 
 def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
     """The reference evaluation transform: bicubic resize of the short side to ``size * 288/256``
-    (288 for 256), then a centre crop to ``size``. Takes a path, a PIL image or an HWC uint8 array;
-    returns ``(size, size, 3)`` float32 RGB in [0, 255], ready for a model with preprocessing."""
+    (288 for 256), then a centre crop to ``size``. Takes a path, a PIL image or an HWC RGB array
+    (uint8, or any type holding values in [0, 255]); returns ``(size, size, 3)`` float32 RGB in
+    [0, 255], ready for a model with preprocessing."""
     from PIL import Image
 
     if isinstance(image, (str, Path)):
         image = load_image(image)
-    if isinstance(image, np.ndarray):
-        if image.ndim != 3 or image.shape[-1] != 3:
-            raise ValueError(f"expected an (H, W, 3) RGB array, got shape {image.shape}")
-        image = Image.fromarray(np.asarray(image, dtype=np.uint8))
-    image = image.convert("RGB")
+    elif isinstance(image, Image.Image):
+        image = image_to_rgb(image)  # the same conversion as for files (16-bit, alpha, palette)
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[-1] != 3:
+        raise ValueError(f"expected an (H, W, 3) RGB array, got shape {image.shape}")
+    if image.dtype != np.uint8:  # a plain cast would wrap 16-bit values around (256 -> 0)
+        if image.size and not (np.isfinite(image).all() and image.min() >= 0 and image.max() <= 255):
+            raise ValueError(f"expected RGB values in [0, 255], got [{image.min()}, {image.max()}] ({image.dtype})")
+        image = np.round(image).astype(np.uint8)
+    image = Image.fromarray(image)
     crop_h, crop_w = (size, size) if isinstance(size, int) else size
     short = round(min(crop_h, crop_w) * EVAL_RESIZE_RATIO)
     width, height = image.size
