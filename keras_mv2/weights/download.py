@@ -9,12 +9,21 @@ temporary folder, is parsed in full and checked to be what the registry says (it
 count, read from the tensors' shapes), and only then is the converted result moved into place
 atomically. A cached file that no longer reads or no longer passes that check is replaced by a new
 download.
+
+A download has an overall deadline (``KERAS_MV2_DOWNLOAD_TIMEOUT`` seconds, one hour by default) besides
+the 60 s allowed for each read, so a server that trickles bytes cannot hold it forever. Its scratch
+folder (``.download-*`` beside the cache) is removed when the download fails or is interrupted; one left
+by a killed process is removed by a later download once nothing has been written to it for longer than
+the deadline.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
+import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -28,10 +37,28 @@ from keras_mv2.weights.registry import PublishedCheckpoint, published, published
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
 
 CACHE_DIR_ENV = "KERAS_MV2_CACHE_DIR"
+TIMEOUT_ENV = "KERAS_MV2_DOWNLOAD_TIMEOUT"
+DEFAULT_TIMEOUT = 3600.0  # seconds for a whole download: Apple's largest file (~70 MB) at 20 kB/s
+READ_TIMEOUT = 60.0  # seconds without a byte
+SCRATCH_PREFIX = ".download-"
 
 
 def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_DIR_ENV) or Path.home() / ".keras" / "keras_mv2")
+
+
+def download_timeout() -> float:
+    """The overall deadline of one download, in seconds (``KERAS_MV2_DOWNLOAD_TIMEOUT``)."""
+    value = os.environ.get(TIMEOUT_ENV)
+    if not value:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise CheckpointError(f"{TIMEOUT_ENV}={value!r}: expected a number of seconds above 0")
+    return seconds
 
 
 def cache_path(name: str, alpha: float) -> Path:
@@ -61,10 +88,12 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
             return state
         except CheckpointError:  # damaged, or left by an older version: download it again
             target.unlink(missing_ok=True)
+    timeout = download_timeout()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as scratch:
+    remove_stale_downloads(target.parent, timeout)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=SCRATCH_PREFIX) as scratch:
         downloaded = Path(scratch) / "checkpoint.pt"
-        _download(url, downloaded, progress, entry.mirror_variable)
+        _download(url, downloaded, progress, entry.mirror_variable, timeout)
         state = read_torch_checkpoint(downloaded)
         _check_published(entry, alpha, state, url)
         converted = Path(scratch) / "converted.npz"
@@ -89,19 +118,45 @@ def _check_published(entry: PublishedCheckpoint, alpha: float, state: dict[str, 
         raise CheckpointError(f"{source}: not the published '{entry.name}' checkpoint for alpha={alpha}: {problem}")
 
 
-def _download(url: str, destination: Path, progress: bool, mirror_variable: str) -> None:
+def remove_stale_downloads(folder: Path, timeout: float) -> None:
+    """Remove scratch folders of downloads killed before they could clean up (untouched for ``timeout``).
+
+    A live download writes to its folder at least once per ``READ_TIMEOUT`` and ends by its deadline,
+    so a folder untouched for longer than ``timeout`` (and a margin) is no longer anyone's.
+    """
+    oldest = time.time() - timeout - READ_TIMEOUT
+    for scratch in folder.glob(SCRATCH_PREFIX + "*"):
+        try:
+            touched = max(path.stat().st_mtime for path in [scratch, *scratch.iterdir()])
+        except OSError:  # removed meanwhile by its owner or another cleaner
+            continue
+        if touched < oldest:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _download(url: str, destination: Path, progress: bool, mirror_variable: str, timeout: float) -> None:
     from tqdm.auto import tqdm
 
+    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(destination, "wb") as out:
+        with urllib.request.urlopen(url, timeout=READ_TIMEOUT) as response, open(destination, "wb") as out:
             total = int(response.headers.get("Content-Length") or 0) or None
             received = 0
             with tqdm(total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], disable=not progress) as bar:
-                while chunk := response.read(1 << 20):
+                # read1 returns what one receive brings (read(n) would wait for all n bytes, however slowly
+                # they come), so the deadline is checked at least once per READ_TIMEOUT.
+                while chunk := response.read1(1 << 20):
                     out.write(chunk)
                     received += len(chunk)
                     bar.update(len(chunk))
-    except (urllib.error.URLError, OSError) as error:
-        raise CheckpointError(f"{url}: download failed ({error}). Set {mirror_variable} to use a mirror.") from None
+                    if time.monotonic() > deadline:
+                        raise CheckpointError(
+                            f"{url}: download not finished after {timeout:g} s ({received} bytes received); "
+                            f"set {TIMEOUT_ENV} to allow longer, or {mirror_variable} to use a mirror"
+                        )
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        # HTTPException: a chunked response cut short (IncompleteRead) or a garbled reply
+        reason = f"{type(error).__name__}: {error}" if isinstance(error, http.client.HTTPException) else error
+        raise CheckpointError(f"{url}: download failed ({reason}). Set {mirror_variable} to use a mirror.") from None
     if total is not None and received != total:
         raise CheckpointError(f"{url}: download incomplete ({received} of {total} bytes)")
