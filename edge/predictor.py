@@ -35,13 +35,18 @@ def load_predictor(path: str | Path, delegate: str = "xnnpack", threads: int = 2
     if not path.is_file():
         raise EdgeError(f"{path}: no such {path.suffix if path.suffix in ('.tflite', '.keras') else 'model'} file")
     if path.suffix == ".tflite":
+        from tensorflow_lite_support.metadata.python.metadata import get_metadata_buffer
+
         from edge.metadata import read_metadata
 
         runner = LiteRTModel.load(path, delegate, threads)
-        try:
-            packed = read_metadata(path)["files"]
-        except (ValueError, RuntimeError):  # a model without metadata: numbered classes
-            packed = {}
+        data = path.read_bytes()
+        packed = {}  # a model without metadata: numbered classes (class_0, class_1, ...)
+        if get_metadata_buffer(data) is not None:
+            try:
+                packed = read_metadata(data)["files"]
+            except (ValueError, RuntimeError) as error:  # present but damaged: say so rather than guess
+                raise EdgeError(f"{path}: its metadata cannot be read ({error})") from None
         labels = packed.get("labels.txt") or next(iter(packed.values()), None)
         return Predictor(path, runner.input_size, labels.splitlines() if labels else None, runner)
     if path.suffix == ".keras":

@@ -18,7 +18,11 @@ _EDGETPU_LIBRARIES = {"Linux": "libedgetpu.so.1", "Darwin": "libedgetpu.1.dylib"
 
 
 def make_interpreter(
-    model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2, keep_all_tensors: bool = False
+    model: str | Path | bytes,
+    delegate: str = "xnnpack",
+    threads: int = 2,
+    keep_all_tensors: bool = False,
+    name: str | None = None,
 ):
     """An allocated ``ai_edge_litert.interpreter.Interpreter``.
 
@@ -28,6 +32,7 @@ def make_interpreter(
             ``gpu`` (needs a GPU delegate library), ``nnapi`` (Android only), ``edgetpu`` (needs ``libedgetpu``).
         threads: CPU threads (LiteRT's own default is one).
         keep_all_tensors: keep intermediate tensors readable after ``invoke()`` (more memory).
+        name: what errors call a model given as bytes (say, the file it was read from).
 
     Raises:
         EdgeError: the file is missing or not a model, or the delegate is not available here.
@@ -58,9 +63,8 @@ def make_interpreter(
             interpreter = Interpreter(**source, **options)
         interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
-        raise EdgeError(
-            f"{'model bytes' if isinstance(model, bytes) else model}: LiteRT cannot load it ({error})"
-        ) from None
+        what = (name or "the model given as bytes") if isinstance(model, bytes) else str(model)
+        raise EdgeError(f"{what}: LiteRT cannot load it ({error})") from None
     return interpreter
 
 
@@ -81,8 +85,11 @@ class LiteRTModel:
     interpreter: object
 
     @classmethod
-    def load(cls, model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2) -> LiteRTModel:
-        return cls(make_interpreter(model, delegate, threads))
+    def load(
+        cls, model: str | Path | bytes, delegate: str = "xnnpack", threads: int = 2, name: str | None = None
+    ) -> LiteRTModel:
+        """``name``: what errors call a model given as bytes (see :func:`make_interpreter`)."""
+        return cls(make_interpreter(model, delegate, threads, name=name))
 
     @property
     def input_details(self) -> dict:

@@ -4,6 +4,10 @@ The page runs the model with MediaPipe Tasks' ``ImageClassifier`` (``@mediapipe/
 ``web_demo/package.json``); its wasm files are served from this machine, so the demo needs no CDN.
 Browsers allow camera access on ``localhost`` without https.
 
+The server answers on ``127.0.0.1`` only by default, serves nothing outside the page and MediaPipe's
+package, closes a connection that sends nothing for ``IDLE_TIMEOUT`` seconds (each has a thread) and
+answers a malformed path (a NUL or other control character, bad escapes) with a plain 400.
+
 The npm package is not part of the Python package (it is npm's to install and update). It is looked
 for, in order, under ``$KERAS_MV2_WEB_ASSETS``, beside the page in a checkout (``scripts/setup_env.sh web``
 installs it there) and in ``~/.cache/keras_mv2/web``; :func:`check_web_assets` says how to install it.
@@ -15,6 +19,7 @@ import json
 import mimetypes
 import os
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -29,6 +34,7 @@ USER_WEB_ASSETS = Path.home() / ".cache" / "keras_mv2" / "web"
 _TASKS_VISION = Path("node_modules") / "@mediapipe" / "tasks-vision"
 _PAGE_FILES = {"/": "index.html", "/index.html": "index.html", "/app.js": "app.js", "/style.css": "style.css"}
 _TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css"}
+IDLE_TIMEOUT = 30.0  # seconds a connection may wait between reads before it is closed
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def load_demo_model(path: str | Path) -> DemoModel:
     if not path.is_file():
         raise EdgeError(f"{path}: no such .tflite file (export one with `mv2 export {path.name}`)")
     data = path.read_bytes()
-    runner = LiteRTModel.load(data)  # raises EdgeError for a file that is not a model
+    runner = LiteRTModel.load(data, name=str(path))  # raises EdgeError for a file that is not a model
     try:
         labels = read_metadata(data)["files"]
     except (ValueError, RuntimeError):
@@ -89,15 +95,18 @@ def check_web_assets() -> Path:
 class _DemoHandler(BaseHTTPRequestHandler):
     server_version = "keras-mv2-demo"
 
-    def __init__(self, *args, model: DemoModel, tasks_vision: Path, quiet: bool, **kwargs):
+    def __init__(self, *args, model: DemoModel, tasks_vision: Path, quiet: bool, idle_timeout: float, **kwargs):
         self.model = model
         self.tasks_vision = tasks_vision
         self.quiet = quiet
+        self.timeout = idle_timeout  # socketserver sets it on the connection: a silent client is let go
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # the name http.server calls
-        route = self.path.split("?", 1)[0]
-        if route in _PAGE_FILES:
+        route = _route(self.path)
+        if route is None:
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed path")
+        elif route in _PAGE_FILES:
             self._send_file(WEB_DEMO / _PAGE_FILES[route])
         elif route == "/model.tflite":
             self._send(self.model.data, "application/octet-stream")
@@ -105,8 +114,12 @@ class _DemoHandler(BaseHTTPRequestHandler):
             self._send(json.dumps(self.model.info).encode(), "application/json")
         elif route.startswith("/vendor/tasks-vision/"):
             relative = route.removeprefix("/vendor/tasks-vision/")
-            target = (self.tasks_vision / relative).resolve()
-            if self.tasks_vision.resolve() in target.parents and target.is_file():  # never outside the package
+            try:
+                target = (self.tasks_vision / relative).resolve()
+                inside = self.tasks_vision.resolve() in target.parents and target.is_file()  # never outside
+            except OSError:  # a name too long for the file system, a loop of links
+                inside = False
+            if inside:
                 self._send_file(target)
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
@@ -130,11 +143,30 @@ class _DemoHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_demo_server(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
-    """An HTTP server for the demo page and ``model_path`` (port 0 picks a free port: see ``server_address``)."""
+def _route(path: str) -> str | None:
+    """The request's path without query, percent-escapes decoded; None when malformed (NUL, control
+    characters, backslashes, escapes that are not UTF-8)."""
+    try:
+        route = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if not route.startswith("/") or "\\" in route or any(ord(c) < 0x20 or ord(c) == 0x7F for c in route):
+        return None
+    return route
+
+
+def make_demo_server(
+    model_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    quiet: bool = False,
+    idle_timeout: float = IDLE_TIMEOUT,
+):
+    """An HTTP server for the demo page and ``model_path`` (port 0 picks a free port: see ``server_address``);
+    a connection idle for ``idle_timeout`` seconds is closed."""
     tasks_vision = check_web_assets()
     model = load_demo_model(model_path)
-    handler = partial(_DemoHandler, model=model, tasks_vision=tasks_vision, quiet=quiet)
+    handler = partial(_DemoHandler, model=model, tasks_vision=tasks_vision, quiet=quiet, idle_timeout=idle_timeout)
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as error:
@@ -153,8 +185,10 @@ def serve_demo(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000
         server.server_close()
 
 
-def serve_in_background(model_path: str | Path, host: str = "127.0.0.1", port: int = 0):
+def serve_in_background(
+    model_path: str | Path, host: str = "127.0.0.1", port: int = 0, idle_timeout: float = IDLE_TIMEOUT
+):
     """Start the server on a thread; returns ``(server, url)``. Call ``server.shutdown()`` to stop it."""
-    server = make_demo_server(model_path, host, port, quiet=True)
+    server = make_demo_server(model_path, host, port, quiet=True, idle_timeout=idle_timeout)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_address[1]}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -22,12 +23,18 @@ def convert_checkpoint(
 ) -> Path:
     """Read a classification ``checkpoint`` (any form ``load_weights`` takes) and write ``output`` (``.weights.h5``).
 
-    Width and class count default to what the checkpoint's shapes say. The file is written under a
-    temporary name and renamed, so a failure never leaves a partial output.
+    Width and class count default to what the checkpoint's shapes say. The destination is checked
+    before the checkpoint is read (a conversion can take a while, and a download longer), and the file
+    is written under a temporary name and renamed, so a failure never leaves a partial output.
+
+    Raises:
+        ValueError: a bad output name, the checkpoint itself, a folder of that name, or a place that
+            cannot be written (``CheckpointError``, a ValueError, for checkpoints that do not fit).
     """
     output = Path(output)
     if not output.name.endswith(".weights.h5"):
         raise ValueError(f"{output}: the output name must end in .weights.h5")
+    check_destination(output, inputs=[checkpoint])
     entry = published(checkpoint)
     if entry is not None:
         if entry.task != "classification":
@@ -45,9 +52,28 @@ def convert_checkpoint(
     model = MobileViTv2(alpha=alpha, include_top=include_top, classes=classes, classifier_activation=None)
     assign_cvnets_state_dict(model, state, source=str(checkpoint))
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".tmp-") as scratch:
-        written = Path(scratch) / output.name  # Keras wants the .weights.h5 suffix on the name it writes
-        model.save_weights(written)
-        written.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".tmp-") as scratch:
+            written = Path(scratch) / output.name  # Keras wants the .weights.h5 suffix on the name it writes
+            model.save_weights(written)
+            written.replace(output)
+    except OSError as error:  # changed since the check: permissions, a folder or file put in the way, disk full
+        raise ValueError(f"{output}: cannot write it ({error.strerror or error})") from None
     return output
+
+
+def check_destination(output: Path, inputs: list = ()) -> None:
+    """Refuse, before any work, an output that is one of the ``inputs``, a folder, or not writable."""
+    for source in inputs:
+        if isinstance(source, (str, Path)) and Path(source).exists() and Path(source).resolve() == output.resolve():
+            raise ValueError(f"{output}: the output would overwrite the checkpoint it is converted from")
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; give a file name ending in .weights.h5")
+    folder = output.parent
+    while not folder.exists() and folder != folder.parent:  # the folders to create go under the first that exists
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ValueError(f"{output}: cannot be created, {folder} is a file")
+    if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise ValueError(f"{output}: cannot write there (permission denied)")
