@@ -8,12 +8,14 @@ MixUp or CutMix per batch) from Keras' preprocessing layers; evaluation images t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from keras_mv2.utils import IMAGE_SUFFIXES
+from keras_mv2.utils import IMAGE_SUFFIXES, load_image
 
 
 class DatasetError(ValueError):
@@ -25,6 +27,7 @@ class ImageFolder:
     files: list[str]
     labels: np.ndarray
     class_names: list[str]
+    skipped: list[str] = field(default_factory=list)  # "path: why" of each unreadable image left out by the scan
 
     def __len__(self) -> int:
         return len(self.files)
@@ -43,17 +46,24 @@ class ImageFolder:
         return self._subset(sorted(train)), self._subset(sorted(held_out))
 
     def _subset(self, indices) -> ImageFolder:
-        return ImageFolder([self.files[i] for i in indices], self.labels[indices], self.class_names)
+        return ImageFolder([self.files[i] for i in indices], self.labels[indices], self.class_names, self.skipped)
 
 
-def scan_image_folder(root: str | Path, check_images: bool = True) -> ImageFolder:
-    """List ``root/<class>/<image>`` files; with ``check_images``, open every image header.
+def scan_image_folder(
+    root: str | Path, check_images: bool = True, skip_unreadable: bool = False, workers: int | None = None
+) -> ImageFolder:
+    """List ``root/<class>/<image>`` files; with ``check_images``, decode every image once.
+
+    The check decodes with :func:`keras_mv2.utils.load_image`, the function the input pipeline uses, so a
+    truncated or corrupt file is found here, by path, rather than as a TensorFlow error in the middle of
+    ``fit``. ``skip_unreadable`` leaves such files out (listed in ``ImageFolder.skipped``) instead of failing.
+    ``workers`` threads decode in parallel (default: one per CPU; Pillow decodes outside the GIL).
 
     Raises:
-        DatasetError: no such folder, fewer than two classes, a class without images, or an unreadable image.
+        DatasetError: no such folder, fewer than two classes, a class without images, a class folder that
+            is a link into the data folder (its images would be listed twice, under two labels), or
+            unreadable images (unless ``skip_unreadable``).
     """
-    from PIL import Image, UnidentifiedImageError
-
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root}: no such data folder")
@@ -62,6 +72,7 @@ def scan_image_folder(root: str | Path, check_images: bool = True) -> ImageFolde
         raise DatasetError(f"{root}: no class folders (expected {root}/<class name>/<images>)")
     if len(classes) < 2:
         raise DatasetError(f"{root}: only one class ('{classes[0]}'); a classifier needs at least two")
+    _refuse_links_into(root, classes)
     files, labels = [], []
     for label, name in enumerate(classes):
         images = sorted(str(p) for p in (root / name).rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
@@ -69,20 +80,58 @@ def scan_image_folder(root: str | Path, check_images: bool = True) -> ImageFolde
             raise DatasetError(f"{root / name}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
         files += images
         labels += [label] * len(images)
+    skipped: list[str] = []
     if check_images:
-        for path in files:
-            try:
-                with Image.open(path) as image:
-                    image.verify()
-            except (UnidentifiedImageError, OSError, SyntaxError) as error:
-                raise DatasetError(f"{path}: not a readable image ({error})") from None
-    return ImageFolder(files, np.array(labels, np.int32), classes)
+        with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+            problems = list(pool.map(_decoding_problem, files))
+        skipped = [problem for problem in problems if problem is not None]
+        if skipped and not skip_unreadable:
+            listed = "\n  ".join(skipped[:10]) + ("\n  ..." if len(skipped) > 10 else "")
+            raise DatasetError(
+                f"{root}: {len(skipped)} of {len(files)} images cannot be read:\n  {listed}\n"
+                "Fix or remove them, or leave them out (skip_unreadable; `mv2 train --skip-unreadable-images`)."
+            )
+        kept = [index for index, problem in enumerate(problems) if problem is None]
+        files, labels = [files[i] for i in kept], [labels[i] for i in kept]
+        for label, name in enumerate(classes):
+            if label not in labels:
+                raise DatasetError(f"{root / name}: no readable images ({len(skipped)} skipped in {root})")
+    return ImageFolder(files, np.array(labels, np.int32), classes, skipped)
+
+
+def _refuse_links_into(root: Path, classes: list[str]) -> None:
+    """A class folder that links to the data folder, a folder inside it or above it lists images twice."""
+    top = root.resolve()
+    for name in classes:
+        folder = root / name
+        if not folder.is_symlink():
+            continue
+        target = folder.resolve()
+        if target == top or top in target.parents or target in top.parents:
+            raise DatasetError(
+                f"{folder}: a link to {target}, inside (or above) the data folder {top}: its images would be "
+                "listed under two labels. Use a copy, or a link to a folder outside the data folder."
+            )
+
+
+def _decoding_problem(path: str) -> str | None:
+    try:
+        load_image(path)
+    except (ValueError, OSError) as error:  # OSError: the file vanished or cannot be opened
+        return str(error) if str(error).startswith(path) else f"{path}: {error}"
+    return None
 
 
 def _decode(path):
+    """Decode in the input pipeline with :func:`load_image`, the same pixels every other command sees."""
     import tensorflow as tf
 
-    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    def read(name) -> np.ndarray:
+        name = np.asarray(name).item()
+        return load_image(name.decode() if isinstance(name, bytes) else name)
+
+    image = tf.numpy_function(read, [path], tf.uint8, stateful=False, name="load_image")
+    image.set_shape((None, None, 3))
     return tf.cast(image, tf.float32)
 
 
@@ -160,9 +209,11 @@ def make_dataset(
 
         dataset = data.dataset.map(as_rgb)
     else:
-        dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels)).map(lambda p, y: (_decode(p), y))
+        dataset = tf.data.Dataset.from_tensor_slices((data.files, data.labels))
     if training:  # seeded: the same order in every process, so distributed and single runs see the same batches
         dataset = dataset.shuffle(min(len(data), 10_000), seed=seed, reshuffle_each_iteration=True)
+    if isinstance(data, ImageFolder):  # decoded after the shuffle: its buffer holds names, not pictures
+        dataset = dataset.map(lambda path, label: (_decode(path), label), num_parallel_calls=tf.data.AUTOTUNE)
     if training and augment:
         # Each image's crop and flip come from its own seed pair, drawn from a seeded stream that changes
         # every epoch: stateful random ops in a parallel map depend on thread timing (irreproducible runs).
