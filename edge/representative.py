@@ -15,6 +15,8 @@ import numpy as np
 
 from edge.errors import EdgeError
 from keras_mv2.applications import eval_transform
+from keras_mv2.training import read_fashion_mnist
+from keras_mv2.training.fashion_mnist import NAME as FASHION_MNIST
 from keras_mv2.utils import IMAGE_SUFFIXES
 
 DEFAULT_COUNT = 200  # TFLite's guidance is a few hundred; more changes int8 ranges little and costs time
@@ -85,6 +87,29 @@ def from_folder(folder: str | Path, size: tuple[int, int], count: int = DEFAULT_
     folders = len({path.parent for path in chosen})
     where = f"{folders} sub-folder{'s' if folders > 1 else ''} of {folder}" if folders > 1 else str(folder)
     return RepresentativeData(np.stack(images), f"{len(chosen)} images from {where}", folders)
+
+
+def from_fashion_mnist(size: tuple[int, int], count: int = DEFAULT_COUNT, seed: int = 0) -> RepresentativeData:
+    """``count`` Fashion-MNIST training images (grey made RGB), the same number from each class, seeded."""
+    images, labels = read_fashion_mnist("train")
+    rng = np.random.default_rng(seed)
+    per_class = [rng.permutation(np.flatnonzero(labels == label)) for label in range(int(labels.max()) + 1)]
+    chosen = np.stack(per_class, axis=1).reshape(-1)[:count]  # class by class in turn
+    pictures = [eval_transform(np.repeat(images[i][..., None], 3, axis=-1), size) for i in chosen]
+    classes = len({int(labels[i]) for i in chosen})
+    return RepresentativeData(np.stack(pictures), f"{len(chosen)} Fashion-MNIST training images of {classes} classes",
+                              classes)  # fmt: skip
+
+
+def calibration_data(
+    source: str | Path | None, size: tuple[int, int], count: int = DEFAULT_COUNT
+) -> RepresentativeData:
+    """Calibration images from ``fashion-mnist``, a folder (see :func:`from_folder`), or generated ones."""
+    if source is None:
+        return generated(size)
+    if str(source) == FASHION_MNIST:
+        return from_fashion_mnist(size, count)
+    return from_folder(source, size, count)
 
 
 def generated(size: tuple[int, int], count: int = 32, seed: int = 0) -> RepresentativeData:

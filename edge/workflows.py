@@ -16,10 +16,11 @@ from edge.app_assets import write_app_assets
 from edge.dense_export import export_dense
 from edge.edgetpu import compile_for_edgetpu
 from edge.errors import EdgeError
+from edge.evaluation import accuracy_table, predicted_classes
 from edge.export import ExportReport, check_output_path, export_classifier
 from edge.fidelity import per_layer_errors, write_csv
 from edge.predictor import load_predictor
-from edge.representative import RepresentativeData, from_folder, generated
+from edge.representative import calibration_data, generated
 from keras_mv2.applications import build_model, class_names, eval_transform, task_dataset
 
 
@@ -31,13 +32,9 @@ def read_labels(path: str | Path) -> list[str]:
     return [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def calibration_data(folder: str | Path | None, size: tuple[int, int]) -> RepresentativeData:
-    """Images from ``folder`` for int8 calibration, or generated ones (with a note in the report) without."""
-    return from_folder(folder, size) if folder else generated(size)
-
-
-def classifier_model(model_file: str | Path | None = None, alpha: float = 1.0, weights=None, size: int = 256):
-    """A saved ``.keras`` classifier, or ``MobileViTv2(alpha, weights)`` at ``size`` x ``size``."""
+def classifier_model(model_file: str | Path | None = None, alpha: float | None = None, weights=None, size: int = 256):
+    """A saved ``.keras`` classifier, or ``MobileViTv2(alpha, weights)`` at ``size`` x ``size`` (width and class
+    count from a checkpoint file when not given)."""
     if model_file:
         path = Path(model_file)
         if path.suffix != ".keras" or not path.is_file():
@@ -51,7 +48,7 @@ def classifier_model(model_file: str | Path | None = None, alpha: float = 1.0, w
 def export_classifier_files(
     output: str | Path,
     model_file: str | Path | None = None,
-    alpha: float = 1.0,
+    alpha: float | None = None,
     weights=None,
     size: int = 256,
     quantization: str = "float32",
@@ -61,10 +58,12 @@ def export_classifier_files(
     target: str = "cpu",
     debug_layers: str | Path | None = None,
     app_assets: str | Path | None = None,
+    evaluate: str | Path | None = None,
     log: Callable[[str], None] = print,
 ) -> ExportReport:
-    """``mv2 export``: build or load the classifier, export it, and optionally write per-layer errors, the
-    Android app's assets and an Edge TPU compilation. Output paths are checked before any work."""
+    """``mv2 export``: build or load the classifier, export it, and optionally measure top-1 of Keras and of the
+    export on ``evaluate`` (``fashion-mnist`` or a class-folder tree) into the report, write per-layer errors,
+    the Android app's assets and an Edge TPU compilation. Output paths are checked before any work."""
     output = check_output_path(output)
     if debug_layers:
         check_output_path(debug_layers, ".csv")
@@ -79,6 +78,11 @@ def export_classifier_files(
         model, output, quantization, io_type, calibration, names, check_edgetpu_rules=target == "edgetpu"
     )
     log(report.summary())
+    if evaluate:
+        report.extra["evaluation"] = evaluate_export(model, report, evaluate)
+        report.write_json()
+        log(f"on {evaluate}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                                           for k, v in report.extra["evaluation"].items()))  # fmt: skip
     if app_assets:
         log(f"app assets: {write_app_assets(report.path, app_assets, quantization)} (+ the model and labels.txt)")
     if debug_layers:
@@ -96,10 +100,20 @@ def export_classifier_files(
     return report
 
 
+def evaluate_export(model: keras.Model, report: ExportReport, data: str | Path) -> dict:
+    """Top-1 of the Keras model (``float32``) and of its export (named by its quantisation) on ``data``, and
+    how often the export's best class is the Keras model's."""
+    exported = load_predictor(report.path)
+    name = "litert_" + report.quantization
+    predictors = {"float32": lambda x: model.predict(x, verbose=0, batch_size=64), name: exported}
+    predictions, labels = predicted_classes(predictors, data, exported.input_size)
+    return {"data": str(data), **accuracy_table(predictions, labels, reference="float32")}
+
+
 def export_dense_files(
     task: str,
     output: str | Path,
-    alpha: float = 1.0,
+    alpha: float | None = None,
     weights=None,
     size: int | None = None,
     dataset: str | None = None,
@@ -136,14 +150,8 @@ def classify_files(
     return [[(names[i], float(row[i])) for i in np.argsort(-row, kind="stable")[:top]] for row in scores]
 
 
-def evaluate_folder(model_file: str | Path, folder: str | Path, threads: int = 2) -> tuple[float, int]:
-    """``mv2 evaluate``: top-1 accuracy of a ``.tflite`` or ``.keras`` model on a class-folder tree, and its size."""
-    from keras_mv2.training import scan_image_folder
-
-    data = scan_image_folder(folder)
+def evaluate_model(model_file: str | Path, data: str | Path, threads: int = 2) -> dict:
+    """``mv2 evaluate``: top-1 of a ``.tflite`` or ``.keras`` model on ``fashion-mnist`` or a class-folder tree."""
     predictor = load_predictor(model_file, threads=threads)
-    correct = 0
-    for start in range(0, len(data), 64):
-        batch = np.stack([eval_transform(path, predictor.input_size) for path in data.files[start : start + 64]])
-        correct += int((predictor(batch).argmax(axis=1) == data.labels[start : start + 64]).sum())
-    return correct / len(data), len(data)
+    predictions, labels = predicted_classes({"model": predictor}, data, predictor.input_size)
+    return accuracy_table(predictions, labels)

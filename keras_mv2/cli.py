@@ -30,7 +30,7 @@ def _export(args) -> int:
 
     export_classifier_files(
         args.output, args.model, args.alpha, args.weights, args.size, args.quantization, args.io_type,
-        args.representative, args.labels, args.target, args.debug_layers, args.app_assets,
+        args.representative, args.labels, args.target, args.debug_layers, args.app_assets, args.evaluate,
     )  # fmt: skip
     return 0
 
@@ -57,10 +57,10 @@ def _classify(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from edge.workflows import evaluate_folder
+    from edge.workflows import evaluate_model
 
-    accuracy, count = evaluate_folder(args.model_file, args.folder, args.threads)
-    print(f"{args.model_file}: top-1 accuracy {accuracy:.4f} on {count} images of {args.folder}")
+    table = evaluate_model(args.model_file, args.data, args.threads)
+    print(f"{args.model_file}: top-1 accuracy {table['model_top1']:.4f} on {table['images']} images of {args.data}")
     return 0
 
 
@@ -98,7 +98,7 @@ def _train(args) -> int:
         data=args.data, output_dir=args.output_dir, alpha=args.alpha, weights=args.weights, image_size=args.size,
         batch_size=args.batch_size, epochs=args.epochs, validation_data=args.validation_data,
         tfds_data_dir=args.tfds_data_dir, augment=not args.no_augment, strategy=args.strategy, seed=args.seed,
-        recipe_overrides=overrides,
+        recipe_overrides=overrides, train_limit=args.train_limit,
     )  # fmt: skip
     summary = train(config)
     print(f"validation accuracy {summary['validation_accuracy']:.4f}; model: {args.output_dir}/model.keras")
@@ -140,8 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's and absl's own logs too")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def model_arguments(command, weights: str | None = None, size: int | None = 256) -> None:
-        command.add_argument("--alpha", type=float, default=1.0, help="width multiplier")
+    def model_arguments(command, weights: str | None = None, size: int | None = 256, alpha: float | None = 1.0):
+        alpha_default = alpha if alpha is not None else "a checkpoint file's own, else 1.0"
+        command.add_argument("--alpha", type=float, default=alpha, help=f"width multiplier ({alpha_default})")
         command.add_argument(
             "--weights",
             default=weights,
@@ -169,20 +170,24 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="export a LiteRT (.tflite) classifier with metadata and a report")
     export.add_argument("output", help="output .tflite path (a .json report is written beside it)")
     export.add_argument("--model", help="a saved .keras classifier (instead of --alpha/--weights)")
-    model_arguments(export)
+    model_arguments(export, alpha=None)
     export.add_argument("--quantization", default="float32", choices=QUANTIZATIONS)
     export.add_argument("--io-type", default="float32", choices=IO_TYPES, help="int8 only")
-    export.add_argument("--representative", help="folder of images for int8 calibration (default: generated)")
+    export.add_argument(
+        "--representative", help="int8 calibration images: a folder, or fashion-mnist (default: generated)"
+    )
     export.add_argument("--labels", help="labels file, one per line (default: ImageNet for 1000 classes)")
     export.add_argument("--target", choices=["cpu", "edgetpu"], default="cpu", help="edgetpu: check its rules, compile")
     export.add_argument("--debug-layers", metavar="CSV", help="write the per-layer quantisation error here")
     export.add_argument("--app-assets", metavar="DIR", help="also copy the model, labels.txt and .properties here")
+    export.add_argument("--evaluate", metavar="DATA", help="top-1 of Keras and of the export on fashion-mnist or a "
+                        "class-folder tree, written into the report")  # fmt: skip
     export.set_defaults(func=_export)
 
     dense = commands.add_parser("export-dense", help="export a segmentation or detection model to LiteRT for MediaPipe")
     dense.add_argument("task", choices=["segmentation", "detection"])
     dense.add_argument("output", help="output .tflite path (a .json report is written beside it)")
-    model_arguments(dense, size=None)
+    model_arguments(dense, size=None, alpha=None)
     dense.add_argument("--dataset", choices=sorted(DATASETS), help="segmentation only (default: the weights')")
     dense.add_argument("--classes", type=int, default=None)
     dense.add_argument("--quantization", choices=DENSE_QUANTIZATIONS, default="float32")
@@ -214,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     detect.set_defaults(func=_detect)
 
     training = commands.add_parser("train", help="fine-tune or train on an image folder with the paper's recipe")
-    training.add_argument("data", help="folder with one sub-folder of images per class, or tfds:<name>")
+    training.add_argument("data", help="folder with one sub-folder of images per class, tfds:<name>, or fashion-mnist")
     training.add_argument("--output-dir", default="artifacts/train")
     model_arguments(training)
     training.add_argument("--batch-size", type=int, default=32, help="global batch size")
@@ -229,11 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--no-mix", action="store_true", help="no MixUp/CutMix")
     training.add_argument("--recipe", help="JSON object overriding Recipe fields")
     training.add_argument("--seed", type=int, default=0)
+    training.add_argument("--train-limit", type=int, help="fashion-mnist: train on its first N images only")
     training.set_defaults(func=_train)
 
     evaluate = commands.add_parser("evaluate", help="top-1 accuracy of a .keras or .tflite model on an image folder")
     evaluate.add_argument("model_file")
-    evaluate.add_argument("folder", help="one sub-folder per class, in the training's class order (sorted names)")
+    evaluate.add_argument("data", help="fashion-mnist (its test split), or a folder with one sub-folder per class "
+                          "in the training's class order (sorted names)")  # fmt: skip
     evaluate.add_argument("--threads", type=int, default=2)
     evaluate.set_defaults(func=_evaluate)
 

@@ -99,28 +99,26 @@ def classification_outputs(alpha: str, size: str) -> Compared:
     return compared
 
 
+def _dense_run(fixture: str, size: str, builder, **kwargs):
+    """The fixture's inputs and outputs, the float64 model with its checkpoint, and the model's outputs."""
+    io = _load(CVNETS_DENSE / f"cvnets-{fixture}-mobilevitv2-0.5-io-{size}.npz")
+    weights = CVNETS_DENSE / f"cvnets-{fixture}-mobilevitv2-0.5-random.pt"
+    with float64_keras():
+        model = builder(0.5, weights=str(weights), include_preprocessing=False, input_shape=(*size_of(size), 3),
+                        **kwargs)  # fmt: skip
+        return io, model, _run(model, io["images"])
+
+
 def deeplabv3_outputs(size: str) -> Compared:
     """The upsampled logits on the fixture's every-8th-pixel grid."""
-    io = _load(CVNETS_DENSE / f"cvnets-deeplabv3-voc-mobilevitv2-0.5-io-{size}.npz")
-    weights = CVNETS_DENSE / "cvnets-deeplabv3-voc-mobilevitv2-0.5-random.pt"
-    with float64_keras():
-        model = DeepLabV3MobileViTv2(
-            0.5, classes=21, weights=str(weights), include_preprocessing=False, input_shape=(*size_of(size), 3)
-        )
-        logits = _run(model, io["images"])
+    io, _, logits = _dense_run("deeplabv3-voc", size, DeepLabV3MobileViTv2, classes=21)
     ours = logits[:, ::8, ::8].transpose(0, 3, 1, 2)
     return {"logits": Output(ours, io["output_every_8th_pixel_float64"], io["output_every_8th_pixel"])}
 
 
 def ssdlite_outputs(size: str) -> Compared:
     """The class logits and box regressions of each anchor level (one per SSD head)."""
-    io = _load(CVNETS_DENSE / f"cvnets-ssdlite-coco-mobilevitv2-0.5-io-{size}.npz")
-    weights = CVNETS_DENSE / "cvnets-ssdlite-coco-mobilevitv2-0.5-random.pt"
-    with float64_keras():
-        model = SSDLiteMobileViTv2(
-            0.5, classes=80, weights=str(weights), include_preprocessing=False, input_shape=(*size_of(size), 3)
-        )
-        outputs = _run(model, io["images"])
+    io, model, outputs = _dense_run("ssdlite-coco", size, SSDLiteMobileViTv2, classes=80)
     levels = anchor_levels(model)
     assert len(levels) == 6 and levels[-1].stop == io["class_logits_float64"].shape[1], "not every anchor compared"
     return {

@@ -23,7 +23,7 @@ from keras_mv2.applications.mobilevitv2 import (
     input_range,
 )
 from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2, anchors_for
-from keras_mv2.applications.tasks import build_model, task_dataset
+from keras_mv2.applications.tasks import build_model, classifier_from_checkpoint, task_dataset
 from keras_mv2.architecture import PUBLISHED_ALPHAS, stage_widths
 from keras_mv2.utils import load_image
 
@@ -44,6 +44,7 @@ __all__ = [
     "anchors_for",
     "build_model",
     "class_names",
+    "classifier_from_checkpoint",
     "convert_checkpoint",
     "decode_predictions",
     "eval_transform",

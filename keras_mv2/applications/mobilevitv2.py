@@ -151,8 +151,9 @@ def image_input(input_tensor, input_shape) -> keras.KerasTensor:
 
 
 def input_range(model: keras.Model) -> tuple[float, float]:
-    """The pixel range the model's image input expects: ``(0, 255)`` when it rescales by 1/255 itself
-    (``include_preprocessing=True``), else ``(0, 1)``.
+    """The pixel range the model's image input expects: ``(0, 255)`` when the input goes straight into a
+    ``Rescaling`` layer (``include_preprocessing=True``, or any model that maps raw pixels itself), else
+    ``(0, 1)`` (MobileViTv2's own range without preprocessing).
 
     Read from the layer that consumes the input (looking inside a model used as a layer), not from any
     ``Rescaling`` found elsewhere in the graph.
@@ -164,7 +165,7 @@ def input_range(model: keras.Model) -> tuple[float, float]:
             continue
         if isinstance(layer, keras.Model):
             return input_range(layer)
-        if isinstance(layer, keras.layers.Rescaling) and float(layer.scale) == 1.0 / 255.0 and layer.offset == 0:
+        if isinstance(layer, keras.layers.Rescaling):
             return (0.0, 255.0)
     return (0.0, 1.0)
 

@@ -6,12 +6,22 @@ their defaults cannot drift apart.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keras
 
 from keras_mv2.applications.deeplabv3 import DATASETS, DeepLabV3MobileViTv2
 from keras_mv2.applications.mobilevitv2 import MobileViTv2
 from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2
-from keras_mv2.weights import TASKS, published
+from keras_mv2.weights import (
+    TASKS,
+    CheckpointError,
+    assign_cvnets_state_dict,
+    checkpoint_classes,
+    published,
+    read_state_dict,
+    state_alpha,
+)
 
 DEFAULT_SIZES = {"classification": 256, "segmentation": 512, "detection": 320}
 DEFAULT_DATASETS = {"classification": "imagenet", "segmentation": "pascal_voc", "detection": "coco"}
@@ -24,9 +34,30 @@ def task_dataset(task: str, weights=None, dataset: str | None = None) -> str:
     return dataset or (entry.dataset if entry is not None and entry.task == task else DEFAULT_DATASETS[task])
 
 
+def classifier_from_checkpoint(checkpoint, alpha: float | None = None, classes: int | None = None, **kwargs):
+    """``MobileViTv2`` with the width and class count of a classification ``checkpoint`` file (any format
+    ``load_weights`` reads but Keras' own), its weights loaded. ``alpha`` / ``classes``, when given, must match.
+    Other keyword arguments go to :func:`MobileViTv2`."""
+    state = read_state_dict(checkpoint)
+    found_alpha = state_alpha(state)
+    if alpha is None and found_alpha is None:
+        raise CheckpointError(f"{checkpoint}: its channel widths match no published alpha; give alpha")
+    alpha = alpha if alpha is not None else found_alpha
+    model = MobileViTv2(alpha, classes=classes or checkpoint_classes(state) or 1000, **kwargs)
+    assign_cvnets_state_dict(model, state, source=str(checkpoint))
+    return model
+
+
+def _is_checkpoint_file(weights) -> bool:
+    """A local checkpoint whose shapes tell its width and classes (not a name, a Hub id or Keras weights)."""
+    if weights is None or published(weights) is not None or str(weights).startswith("hf://"):
+        return False
+    return not str(weights).endswith(".h5") and Path(weights).exists()
+
+
 def build_model(
     task: str,
-    alpha: float = 1.0,
+    alpha: float | None = None,
     weights=None,
     size: int | None = None,
     dataset: str | None = None,
@@ -35,7 +66,8 @@ def build_model(
 ) -> keras.Model:
     """A square-input model for ``task`` (``classification``, ``segmentation`` or ``detection``).
 
-    ``size`` defaults to 256 / 512 / 320; ``dataset`` (segmentation: ``pascal_voc`` or ``ade20k``) to the
+    ``alpha`` defaults to a classification checkpoint file's own width (and ``classes`` to its class count),
+    else 1.0. ``size`` defaults to 256 / 512 / 320; ``dataset`` (segmentation: ``pascal_voc`` or ``ade20k``) to the
     published weights' or the task's usual one, and with it ``classes``, the output stride and the ASPP
     rates. Other keyword arguments go to the builder.
     """
@@ -43,6 +75,9 @@ def build_model(
         raise ValueError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
     size = size or DEFAULT_SIZES[task]
     shape = (size, size, 3)
+    if task == "classification" and _is_checkpoint_file(weights):
+        return classifier_from_checkpoint(weights, alpha, classes, input_shape=shape, **kwargs)
+    alpha = 1.0 if alpha is None else alpha
     if task == "classification":
         return MobileViTv2(alpha, weights=weights, input_shape=shape, classes=classes or 1000, **kwargs)
     if task == "detection":
