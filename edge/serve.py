@@ -155,6 +155,18 @@ def _route(path: str) -> str | None:
     return route
 
 
+class _DemoServer(ThreadingHTTPServer):
+    quiet = False
+
+    def handle_error(self, request, client_address) -> None:  # socketserver's hook: one line, no traceback
+        """A request that fails (a browser that hangs up mid-transfer, a dropped connection) is one log line."""
+        import sys
+
+        if not self.quiet:
+            error = sys.exc_info()[1]
+            print(f"serve-demo: {client_address[0]}: {type(error).__name__}: {error}", file=sys.stderr)
+
+
 def make_demo_server(
     model_path: str | Path,
     host: str = "127.0.0.1",
@@ -168,9 +180,11 @@ def make_demo_server(
     model = load_demo_model(model_path)
     handler = partial(_DemoHandler, model=model, tasks_vision=tasks_vision, quiet=quiet, idle_timeout=idle_timeout)
     try:
-        return ThreadingHTTPServer((host, port), handler)
+        server = _DemoServer((host, port), handler)
     except OSError as error:
         raise EdgeError(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from None
+    server.quiet = quiet
+    return server
 
 
 def serve_demo(model_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -424,6 +424,18 @@ def test_serve_demo_drops_idle_connections_and_answers_malformed_paths_with_400(
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_serve_demo_logs_no_traceback_when_a_browser_hangs_up(demo_server, monkeypatch, capfd):
+    import edge.serve
+
+    def hung_up(self, path):
+        raise ConnectionResetError("the browser closed the connection mid-transfer")
+
+    monkeypatch.setattr(edge.serve._DemoHandler, "_send_file", hung_up)
+    assert ask(demo_server, b"GET / HTTP/1.0\r\n\r\n") == b""
+    assert ask(demo_server, b"GET /model-info.json HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200")  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_png_helper_writes_what_pillow_reads():
     """The hand-made PNGs above are real PNGs: Pillow decodes a small one to the pixels written."""
     rows = b"".join(b"\x00" + bytes([0b10100000]) for _ in range(2))

@@ -147,6 +147,7 @@ def _download(url: str, destination: Path, progress: bool, mirror_variable: str,
                 # they come), so the deadline is checked at least once per READ_TIMEOUT.
                 while chunk := response.read1(1 << 20):
                     out.write(chunk)
+                    out.flush()  # at once, so that the file's time stamp shows the download is alive
                     received += len(chunk)
                     bar.update(len(chunk))
                     if time.monotonic() > deadline:
