@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-# What both Pillow (here) and TensorFlow's decode_image (the training pipeline) can read.
+# The files a data-folder scan lists (the training pipeline reads them with load_image too).
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"})
 
 # The colour shown through transparent pixels.
