@@ -135,6 +135,8 @@ def export_tree(tmp_path):
     script = repo / "android_app" / "export_models.sh"
     script.parent.mkdir(parents=True)
     script.write_text((APP / "export_models.sh").read_text())
+    (repo / "scripts").mkdir()
+    (repo / "scripts" / "offline_fixture.sh").write_text((ROOT / "scripts" / "offline_fixture.sh").read_text())
     (repo / "keras_mv2" / "samples").mkdir(parents=True)
     bin_dir = tmp_path / "bin"
     for tool in FORBIDDEN:
