@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.errors import EdgeError
+from keras_mv2.utils.console import native_logs_captured
 
 DELEGATES = ("xnnpack", "cpu", "gpu", "nnapi", "edgetpu")
 # Shared libraries of the optional delegates, tried in order.
@@ -60,8 +61,9 @@ def make_interpreter(
     try:
         with warnings.catch_warnings():  # LiteRT warns that keeping all tensors is for debugging: it is asked for
             warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors")
-            interpreter = Interpreter(**source, **options)
-        interpreter.allocate_tensors()
+            with native_logs_captured():  # LiteRT announces its XNNPACK delegate on the console
+                interpreter = Interpreter(**source, **options)
+                interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
         what = (name or "the model given as bytes") if isinstance(model, bytes) else str(model)
         raise EdgeError(f"{what}: LiteRT cannot load it ({error})") from None

@@ -1,15 +1,24 @@
 """keras_mv2: MobileViTv2 (separable self-attention) for Keras 3, exact to Apple's ml-cvnets.
 
-Sub-packages load on first use (``keras_mv2.applications`` imports Keras, and with it TensorFlow), so
-that the ``mv2`` command can quiet TensorFlow's start-up logs before anything imports it.
+Importing the package registers its layers, so ``keras.models.load_model`` reads saved models after
+``import keras_mv2``. TensorFlow's native start-up logs (oneDNN, CUDA probing, CPU features) are kept out
+of the console while that import loads it (``KERAS_MV2_VERBOSE=1`` shows them; see
+``keras_mv2.utils.console``). The other sub-packages load on first use.
 """
 
 import importlib
 
+from keras_mv2.utils.console import initialise_tensorflow, native_logs_captured
+
+with native_logs_captured():
+    from keras_mv2 import layers
+
+    initialise_tensorflow()
+
 __version__ = "0.1.0"
 
-_SUBMODULES = ("applications", "architecture", "demos", "layers", "samples", "training", "utils", "weights")
-__all__ = ["__version__", *_SUBMODULES]
+_SUBMODULES = ("applications", "architecture", "demos", "samples", "training", "utils", "weights")
+__all__ = ["__version__", "layers", *_SUBMODULES]
 
 
 def __getattr__(name: str):

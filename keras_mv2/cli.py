@@ -98,7 +98,8 @@ def _train(args) -> int:
         data=args.data, output_dir=args.output_dir, alpha=args.alpha, weights=args.weights, image_size=args.size,
         batch_size=args.batch_size, epochs=args.epochs, validation_data=args.validation_data,
         tfds_data_dir=args.tfds_data_dir, augment=not args.no_augment, strategy=args.strategy, seed=args.seed,
-        recipe_overrides=overrides, train_limit=args.train_limit,
+        recipe_overrides=overrides, train_limit=args.train_limit, restart=args.restart,
+        skip_unreadable_images=args.skip_unreadable_images,
     )  # fmt: skip
     summary = train(config)
     print(f"validation accuracy {summary['validation_accuracy']:.4f}; model: {args.output_dir}/model.keras")
@@ -235,6 +236,17 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--recipe", help="JSON object overriding Recipe fields")
     training.add_argument("--seed", type=int, default=0)
     training.add_argument("--train-limit", type=int, help="fashion-mnist: train on its first N images only")
+    training.add_argument(
+        "--restart",
+        action="store_true",
+        help="start over in an output folder that holds a "
+        "backup (of this or another run): deletes its backup and per-epoch checkpoints",
+    )
+    training.add_argument(
+        "--skip-unreadable-images",
+        action="store_true",
+        help="leave out images that cannot be decoded (listed in summary.json) instead of failing",
+    )
     training.set_defaults(func=_train)
 
     evaluate = commands.add_parser("evaluate", help="top-1 accuracy of a .keras or .tflite model on an image folder")

@@ -25,7 +25,7 @@ FLOORS = (
     ("keras_mv2.demos",),
     ("keras_mv2.cli",),
 )
-PACKAGE_ROOT = "keras_mv2"  # its __init__ loads sub-packages lazily and imports none of them
+PACKAGE_ROOT = "keras_mv2"  # its __init__ imports the layers (so saved models load) and the rest lazily
 COMMAND = "keras_mv2.cli"
 
 
@@ -92,8 +92,9 @@ def test_imports_go_down_and_names_are_public():
     for path in package_modules():
         module = module_name(path)
         source = path.read_text("utf-8")
-        if module == PACKAGE_ROOT:
-            assert project_imports(source) == [], "keras_mv2/__init__.py must load its sub-packages lazily"
+        if module == PACKAGE_ROOT:  # the layers and what they stand on; everything else lazily
+            floors = {floor_of(m if m != PACKAGE_ROOT else f"{m}.{n[0]}") for _, m, n in project_imports(source)}
+            assert floors <= {0, 1}, "keras_mv2/__init__.py may import only the utilities and the layers"
             continue
         problems += violations(module, source)
     assert problems == [], "\n".join(problems)

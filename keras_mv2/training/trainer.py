@@ -98,6 +98,9 @@ def build_classifier(
         base = keras.applications.MobileNetV2(
             input_shape=(image_size, image_size, 3), alpha=alpha, include_top=False, weights=None, pooling="avg"
         )
+        for layer in base.layers:  # MobileViTv2's BatchNorm momentum (ml-cvnets' 0.1); Keras' 0.999 leaves the
+            if isinstance(layer, keras.layers.BatchNormalization):  # moving statistics unusable for thousands of steps
+                layer.momentum = 0.9
         return keras.Model(image, keras.layers.Dense(classes, name="classifier")(base(x)), name="mobilenetv2")
     if architecture != "mobilevitv2":
         raise ValueError(f"architecture must be mobilevitv2 or mobilenetv2, got {architecture!r}")
@@ -141,9 +144,9 @@ def _load_data(config: TrainConfig) -> tuple[ImageFolder | SplitData, ImageFolde
         name = config.data.removeprefix("tfds:")
         validation = config.validation_data or "validation"
         return load_tfds(name, "train", config.tfds_data_dir), load_tfds(name, validation, config.tfds_data_dir)
-    train = scan_image_folder(config.data)
+    train = scan_image_folder(config.data, skip_unreadable=config.skip_unreadable_images)
     if config.validation_data:
-        validation = scan_image_folder(config.validation_data)
+        validation = scan_image_folder(config.validation_data, skip_unreadable=config.skip_unreadable_images)
         if validation.class_names != train.class_names:
             raise DatasetError(
                 f"{config.validation_data}: classes {validation.class_names} differ from {train.class_names}"

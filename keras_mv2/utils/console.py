@@ -1,4 +1,10 @@
-"""A quiet console: TensorFlow's, absl's and MediaPipe's start-up logs off, set before any of them is imported."""
+"""A quiet console: TensorFlow's, absl's and MediaPipe's start-up logs kept out of the user's way.
+
+TensorFlow 2.21 logs through absl while it loads (oneDNN, CUDA probing, CPU features) before
+``TF_CPP_MIN_LOG_LEVEL`` is consulted, so the native libraries are imported with file descriptor 2
+captured. What they printed is kept (:data:`CAPTURED`): ``mv2 --verbose`` shows it, and it is shown with
+the error if an import fails. ``KERAS_MV2_VERBOSE=1`` turns the capture off for any program.
+"""
 
 from __future__ import annotations
 
@@ -11,35 +17,56 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 
+VERBOSE_ENV = "KERAS_MV2_VERBOSE"
+CAPTURED: list[str] = []  # what the native libraries printed while they were imported quietly
 # Libraries whose Python warnings and log records are chatter to a user of the ``mv2`` command.
 _NOISY = ("tensorflow", "keras", "absl", "tensorflow_lite_support", "ai_edge_litert", "mediapipe", "google")
-# Native libraries that log through absl while they load (oneDNN, CUDA probing, CPU features).
+# Native libraries that log while they load.
 _NATIVE = ("tensorflow", "ai_edge_litert.interpreter")
 
 
 @contextlib.contextmanager
-def stderr_captured() -> Iterator[tempfile.TemporaryFile]:
-    """Send file descriptor 2 (where native code logs) to a temporary file for the duration."""
+def native_logs_captured() -> Iterator[None]:
+    """Keep what native code writes to file descriptor 2 out of the console for the duration (into
+    :data:`CAPTURED`); it is written out again if the block raises. A no-op with ``KERAS_MV2_VERBOSE=1``."""
+    if os.environ.get(VERBOSE_ENV) == "1":
+        yield
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as sink:
+        failed = True
         try:
             os.dup2(sink.fileno(), 2)
-            yield sink
+            yield
+            failed = False
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
+            sink.seek(0)
+            CAPTURED.append(sink.read().decode(errors="replace"))
+            if failed:
+                sys.stderr.write(CAPTURED[-1])
+
+
+def initialise_tensorflow() -> None:
+    """Load TensorFlow's runtime and let it probe for devices (it logs the CUDA result then) inside
+    :func:`native_logs_captured`, so that neither happens later in the middle of a command's output."""
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.list_logical_devices()
 
 
 def quiet_tensorflow(verbose: bool = False) -> None:
-    """Silence TensorFlow's native start-up logs, absl, glog and the libraries' Python warnings.
-
-    TensorFlow 2.21 logs through absl before ``TF_CPP_MIN_LOG_LEVEL`` is consulted, so the native
-    libraries are imported here with file descriptor 2 captured; if an import fails, what it printed is
-    shown with the error. Variables the user set are kept. ``verbose=True`` changes nothing.
-    """
+    """Before TensorFlow is imported: its native start-up logs captured, absl, glog and the libraries' Python
+    warnings silenced. Variables the user set are kept. ``verbose=True`` shows what was captured so far and
+    silences nothing more."""
     if verbose:
+        sys.stderr.write("".join(CAPTURED))
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("GLOG_minloglevel", "2")
@@ -50,14 +77,9 @@ def quiet_tensorflow(verbose: bool = False) -> None:
     for module in _NATIVE:
         if module.split(".")[0] in sys.modules:
             continue
-        error = None
-        with stderr_captured() as sink:
-            try:
+        try:
+            with native_logs_captured():
                 importlib.import_module(module)
-            except ImportError as caught:
-                error = caught
-            sink.seek(0)
-            printed = sink.read().decode(errors="replace")
-        if error is not None and module == "tensorflow":  # the LiteRT runtime is optional, TensorFlow is not
-            sys.stderr.write(printed)
-            raise error
+        except ImportError:
+            if module == "tensorflow":  # the LiteRT runtime is optional, TensorFlow is not
+                raise
