@@ -18,7 +18,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``.
 
     Readers see the old file or the whole new one, never a part. The file gets the mode a plain
-    ``open(path, "w")`` would (``mkstemp`` alone would make it 0600).
+    ``open(path, "w")`` would: an existing file's own, else the umask's (``mkstemp`` alone would make it 0600).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,7 +26,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(scratch, _default_mode())
+        os.chmod(scratch, path.stat().st_mode & 0o7777 if path.is_file() else _default_mode())
         os.replace(scratch, path)
     finally:
         if os.path.exists(scratch):
