@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The README's QAT table: float32 vs post-training int8 vs quantisation-aware int8, on held-out digits.
 
-Run after `bash scripts/finetune_digits.sh` (it trains artifacts/digits/run/model.keras). Compared: the trained
+Run after `bash scripts/finetune_digits.sh` (it trains artifacts/digits/run/model.keras; --folder artifacts/int8/digits
+uses the model scripts/int8_benchmark.sh trained with the same settings). Compared: the trained
 model in float32 and post-training int8, then after more epochs of float32 fine-tuning and of quantisation-aware
 fine-tuning (keras_mv2.training.qat), each converted to full int8 calibrated on training images.
 """
@@ -11,13 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from edge import LiteRTModel, convert, from_folder
-from keras_mv2.applications import eval_transform
-from keras_mv2.training import make_dataset, scan_image_folder
-from keras_mv2.training.qat import fine_tune
+from keras_mv2.utils.console import quiet_tensorflow
 
 
 def compare_with_post_training(
@@ -25,6 +22,13 @@ def compare_with_post_training(
 ) -> list[tuple[str, float]]:
     """Held-out top-1 of a trained classifier: float32, post-training int8, and after ``epochs`` more epochs of
     float32 vs quantisation-aware fine-tuning (each then converted to full int8, calibrated on training images)."""
+    import keras
+
+    from edge import LiteRTModel, convert, from_folder
+    from keras_mv2.applications import eval_transform
+    from keras_mv2.training import make_dataset, scan_image_folder
+    from keras_mv2.training.qat import fine_tune
+
     train, val = scan_image_folder(train_folder), scan_image_folder(validation_folder)
     base = keras.models.load_model(model_path)
     size = int(base.inputs[0].shape[1])
@@ -58,6 +62,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     args = parser.parse_args()
+    quiet_tensorflow()  # before anything imports TensorFlow
     root = Path(args.folder)
     rows = compare_with_post_training(
         str(root / "run" / "model.keras"), str(root / "data" / "train"), str(root / "data" / "val"),
