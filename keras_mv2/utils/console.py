@@ -50,15 +50,12 @@ def native_logs_captured() -> Iterator[None]:
                 sys.stderr.write(CAPTURED[-1])
 
 
-def initialise_tensorflow() -> None:
-    """Load TensorFlow's runtime and let it probe for devices (it logs the CUDA result then) inside
-    :func:`native_logs_captured`, so that neither happens later in the middle of a command's output."""
-    import keras
-
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.list_logical_devices()
+def quiet_native_logs() -> None:
+    """Before TensorFlow is first imported: its C++ log level to errors-off (``TF_CPP_MIN_LOG_LEVEL=3``, which
+    it reads once, when it loads), unless the variable is set or ``KERAS_MV2_VERBOSE=1``. The messages it
+    prints while loading ignore that level: :func:`native_logs_captured` keeps those out."""
+    if "tensorflow" not in sys.modules and os.environ.get(VERBOSE_ENV) != "1":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def quiet_tensorflow(verbose: bool = False) -> None:
