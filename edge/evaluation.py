@@ -9,7 +9,18 @@ import numpy as np
 
 from keras_mv2.applications import eval_transform
 from keras_mv2.training import read_fashion_mnist, scan_image_folder
+from keras_mv2.training.fashion_mnist import CLASS_NAMES as FASHION_MNIST_CLASSES
 from keras_mv2.training.fashion_mnist import NAME as FASHION_MNIST
+
+
+def labelled_class_names(data: str | Path) -> list[str]:
+    """The classes of labelled data, in label order, after checking that it can be read: ``fashion-mnist``
+    (its test files are read) or a class-folder tree (every image decoded). Raises ``DatasetError`` naming
+    what is wrong, so that a job can check its evaluation data before it writes anything."""
+    if str(data) == FASHION_MNIST:
+        read_fashion_mnist("test")
+        return list(FASHION_MNIST_CLASSES)
+    return scan_image_folder(data).class_names
 
 
 def labelled_batches(

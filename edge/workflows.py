@@ -16,7 +16,7 @@ from edge.app_assets import write_app_assets
 from edge.dense_export import export_dense
 from edge.edgetpu import compile_for_edgetpu
 from edge.errors import EdgeError
-from edge.evaluation import accuracy_table, predicted_classes
+from edge.evaluation import accuracy_table, labelled_class_names, predicted_classes
 from edge.export import ExportReport, check_output_path, export_classifier
 from edge.fidelity import per_layer_errors, write_csv
 from edge.predictor import load_predictor
@@ -70,8 +70,14 @@ def export_classifier_files(
     if target == "edgetpu" and quantization != "int8":
         raise EdgeError("--target edgetpu needs --quantization int8")
     names = read_labels(labels) if labels else None
+    evaluation_classes = labelled_class_names(evaluate) if evaluate else None
     model = classifier_model(model_file, alpha, weights, size)
     image_size = tuple(model.inputs[0].shape[1:3])
+    if evaluation_classes is not None and len(evaluation_classes) != model.outputs[0].shape[-1]:
+        raise EdgeError(
+            f"--evaluate {evaluate}: {len(evaluation_classes)} classes, but the model has "
+            f"{model.outputs[0].shape[-1]} outputs"
+        )
     calibration = calibration_data(representative, image_size) if quantization in ("int8", "int16x8") else None
     log(f"converting to {quantization} ...")
     report = export_classifier(

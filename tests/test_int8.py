@@ -81,3 +81,18 @@ def test_a_users_ten_class_checkpoint_exports_with_its_labels(tmp_path):
                 "--labels", str(labels), expect=2)  # fmt: skip
     assert "9 labels given for a model with 10 classes" in wrong.stderr
     assert not (tmp_path / "wrong.tflite").exists()
+
+
+def test_evaluation_data_is_checked_before_anything_is_written(tmp_path):
+    output = tmp_path / "m.tflite"
+    missing = mv2("export", str(output), "--weights", str(checkpoint("0.5")), "--size", "64",
+                  "--evaluate", str(tmp_path / "no_such_folder"), expect=2)  # fmt: skip
+    assert "no_such_folder: no such data folder" in missing.stderr
+    two_classes = tmp_path / "two"
+    for index, photo in enumerate(sorted(SAMPLES.glob("*.jpg"))[:2]):
+        (two_classes / f"class_{index}").mkdir(parents=True)
+        (two_classes / f"class_{index}" / photo.name).write_bytes(photo.read_bytes())
+    mismatch = mv2("export", str(output), "--weights", str(checkpoint("0.5")), "--size", "64",
+                   "--evaluate", str(two_classes), expect=2)  # fmt: skip
+    assert "2 classes, but the model has 1000 outputs" in mismatch.stderr
+    assert list(tmp_path.glob("m.*")) == []
