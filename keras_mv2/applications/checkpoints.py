@@ -6,16 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from keras_mv2.applications.mobilevitv2 import MobileViTv2
-from keras_mv2.weights import (
-    CheckpointError,
-    assign_cvnets_state_dict,
-    checkpoint_classes,
-    fetch_published,
-    published,
-    read_state_dict,
-    state_alpha,
-)
+from keras_mv2.applications.tasks import classifier_from_state
+from keras_mv2.weights import fetch_published, published, read_state_dict
 
 
 def convert_checkpoint(
@@ -44,13 +36,7 @@ def convert_checkpoint(
         state = fetch_published(str(checkpoint), alpha)
     else:
         state = read_state_dict(checkpoint)
-    if alpha is None:
-        alpha = state_alpha(state)
-        if alpha is None:
-            raise CheckpointError(f"{checkpoint}: its channel widths match no published alpha; pass alpha")
-    classes = checkpoint_classes(state) or 1000
-    model = MobileViTv2(alpha=alpha, include_top=include_top, classes=classes, classifier_activation=None)
-    assign_cvnets_state_dict(model, state, source=str(checkpoint))
+    model = classifier_from_state(state, str(checkpoint), alpha, include_top=include_top, classifier_activation=None)
 
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

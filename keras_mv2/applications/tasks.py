@@ -38,13 +38,20 @@ def classifier_from_checkpoint(checkpoint, alpha: float | None = None, classes: 
     """``MobileViTv2`` with the width and class count of a classification ``checkpoint`` file (any format
     ``load_weights`` reads but Keras' own), its weights loaded. ``alpha`` / ``classes``, when given, must match.
     Other keyword arguments go to :func:`MobileViTv2`."""
-    state = read_state_dict(checkpoint)
-    found_alpha = state_alpha(state)
-    if alpha is None and found_alpha is None:
-        raise CheckpointError(f"{checkpoint}: its channel widths match no published alpha; give alpha")
-    alpha = alpha if alpha is not None else found_alpha
+    return classifier_from_state(read_state_dict(checkpoint), str(checkpoint), alpha, classes, **kwargs)
+
+
+def classifier_from_state(
+    state: dict, source: str, alpha: float | None = None, classes: int | None = None, **kwargs
+) -> keras.Model:
+    """``MobileViTv2`` sized by a classification state dict (ml-cvnets names) and loaded from it; ``source``
+    names it in errors. Width and class count default to what its shapes say."""
+    if alpha is None:
+        alpha = state_alpha(state)
+        if alpha is None:
+            raise CheckpointError(f"{source}: its channel widths match no published alpha; give alpha")
     model = MobileViTv2(alpha, classes=classes or checkpoint_classes(state) or 1000, **kwargs)
-    assign_cvnets_state_dict(model, state, source=str(checkpoint))
+    assign_cvnets_state_dict(model, state, source=source)
     return model
 
 
