@@ -1,6 +1,6 @@
 """The ``mv2`` command: each sub-command parses its arguments and calls one public function.
 
-TensorFlow's start-up logs are silenced before anything imports it (``--verbose`` keeps them), so the
+TensorFlow's start-up logs are silenced before anything imports it (``--verbose`` shows them), so the
 imports of the library happen inside the functions below, after :func:`main` has set that up.
 """
 
@@ -138,7 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     from keras_mv2.training import STRATEGIES
 
     parser = argparse.ArgumentParser(prog="mv2", description="MobileViTv2 for Keras 3 and LiteRT.")
-    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's and absl's own logs too")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show what TensorFlow printed while loading, and the libraries' warnings "
+        "(TensorFlow's later C++ logs stay at TF_CPP_MIN_LOG_LEVEL=3, set when keras_mv2 loads: KERAS_MV2_VERBOSE=1 "
+        "keeps everything)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def model_arguments(command, weights: str | None = None, size: int | None = 256, alpha: float | None = 1.0):
