@@ -7,7 +7,7 @@ MobileNetV2-0.5 (the control) at 64x64 from scratch on Fashion-MNIST with the sa
 to float32 and full int8 (calibrated on 200 training images drawn evenly over the classes) and measured on the
 held-out images: top-1 of Keras float32, LiteRT float32 and LiteRT int8, the drop, int8-vs-float32 agreement,
 and the float32/int8 latency ratio at 1 and 2 threads; MobileViTv2-1.0 at 256x256 is timed the same way.
-Writes artifacts/int8/int8_benchmark.json and prints a Markdown table.
+Writes artifacts/int8/int8_benchmark.json and .png (a chart) and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -110,6 +110,47 @@ def big_model_speed(threads: tuple[int, ...]) -> dict:
     }  # fmt: skip
 
 
+def plot(rows: list[dict], speed: dict, path: Path) -> Path:
+    """Left: held-out top-1 of each model in Keras float32, LiteRT float32 and LiteRT int8; right: how much
+    faster int8 runs than float32 at each thread count, the 64x64 models and MobileViTv2-1.0 at 256x256."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, (accuracy, ratio) = plt.subplots(1, 2, figsize=(12, 4.4))
+    drops = [row["drop_points"] for row in rows]
+    bars = accuracy.bar(np.arange(len(rows)), drops, 0.5, color=["tab:green" if d <= 0.5 else "tab:red" for d in drops])
+    accuracy.bar_label(bars, [f"{d:+.2f} points\nagree {100 * r['litert_int8_agreement_with_litert_float32']:.1f}%"
+                              for d, r in zip(drops, rows, strict=True)], fontsize=8)  # fmt: skip
+    accuracy.axhline(0.5, color="tab:red", linestyle="--", linewidth=0.8, label="target: at most 0.5 point")
+    accuracy.axhline(0.0, color="grey", linewidth=0.8)
+    labels = [f"{r['model']}\nfloat32 {100 * r['litert_float32_top1']:.1f}%" for r in rows]
+    accuracy.set_xticks(np.arange(len(rows)), labels, fontsize=8)
+    accuracy.set_ylim(min(-0.5, *drops) - 0.3, max(1.0, *drops) + 0.4)
+    accuracy.set_ylabel("top-1 lost by full int8, points (LiteRT)")
+    accuracy.set_title("post-training int8: drop and agreement with float32, held-out images", fontsize=9)
+    accuracy.legend(fontsize=8)
+    speed_rows = [*rows, {"model": "MobileViTv2-1.0 256x256", **speed}]
+    threads = list(rows[0]["float32_over_int8"])
+    for i, count in enumerate(threads):
+        values = [r["float32_over_int8"][count] for r in speed_rows]
+        bars = ratio.bar(
+            np.arange(len(speed_rows)) + (i - 0.5) * 0.4, values, 0.4, label=count.replace("thr", " thread(s)")
+        )
+        ratio.bar_label(bars, fmt="%.2fx", fontsize=7)
+    ratio.axhline(1.0, color="grey", linewidth=0.8)
+    ratio.set_xticks(np.arange(len(speed_rows)), [r["model"] for r in speed_rows], fontsize=7, rotation=15, ha="right")
+    ratio.set_ylabel("float32 time / int8 time")
+    ratio.set_title("int8 speed-up, LiteRT + XNNPACK, batch 1", fontsize=9)
+    ratio.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output-dir", default="artifacts/int8")
@@ -162,7 +203,8 @@ def main() -> int:
     ratios = ", ".join(f"{speed['float32_over_int8'][f'{t}thr']:.2f}x at {t} thread(s)" for t in threads)
     print(f"\nMobileViTv2-1.0 256x256: int8 is {ratios} faster than float32 "
           f"({', '.join(f'{k} {v:.1f} ms' for k, v in speed['latency_ms'].items())}).")  # fmt: skip
-    print(f"whole run: {result['minutes']:.1f} min; {out / 'int8_benchmark.json'}")
+    chart = plot(rows, speed, out / "int8_benchmark.png")
+    print(f"whole run: {result['minutes']:.1f} min; {out / 'int8_benchmark.json'}, {chart}")
     return 0
 
 
