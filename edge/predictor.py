@@ -52,8 +52,7 @@ def load_predictor(path: str | Path, delegate: str = "xnnpack", threads: int = 2
     if path.suffix == ".keras":
         import keras
 
-        import keras_mv2.layers
-        import keras_mv2.training.qat  # noqa: F401 - and the fake-quantisation layer of a QAT model
+        import keras_mv2.layers  # noqa: F401 - registers the layers of a saved model
 
         try:
             model = keras.models.load_model(path)

@@ -39,8 +39,6 @@ def classifier_model(model_file: str | Path | None = None, alpha: float | None =
         path = Path(model_file)
         if path.suffix != ".keras" or not path.is_file():
             raise EdgeError(f"{path}: no such .keras file")
-        import keras_mv2.training.qat  # noqa: F401 - registers the fake-quantisation layer of a QAT model
-
         return keras.models.load_model(path)
     return build_model("classification", alpha, weights, size)
 

@@ -205,34 +205,6 @@ def test_a_tfds_data_set_trains(tmp_path):
     assert losses[-1] < 0.9 * losses[0], losses
 
 
-def test_quantisation_aware_fine_tuning_exports_full_int8(digits, tmp_path):
-    from edge.export import export_classifier
-    from edge.representative import from_folder
-    from keras_mv2.applications import MobileViTv2, eval_transform
-    from keras_mv2.training import make_dataset
-    from keras_mv2.training.qat import ActivationFakeQuant, fine_tune, quantization_aware
-
-    keras.utils.set_random_seed(0)
-    model = MobileViTv2(0.5, classes=10, input_shape=(64, 64, 3), classifier_activation=None)
-    data = scan_image_folder(digits)
-    train_ds = make_dataset(data, 64, 16, True, recipe_for(0.5), augment=False)
-    history = fine_tune(model, train_ds, None, epochs=2, learning_rate=2e-3, aware=True)
-    assert history["loss"][-1] < history["loss"][0]
-    aware = quantization_aware(model)
-    quantisers = [layer for layer in aware.layers if isinstance(layer, ActivationFakeQuant)]
-    assert len(quantisers) == 11  # after the stem, the nine blocks layer_1_0 ... layer_5_1 and the pooled features
-    images = np.stack([eval_transform(path, 64) for path in data.files[::8]])
-    result = export_classifier(
-        model, tmp_path / "qat_int8.tflite", "int8", "uint8", from_folder(digits, (64, 64)),
-        labels=[str(i) for i in range(10)], verify_images=images,
-    )  # fmt: skip
-    assert result.fidelity.top1_agreement >= 0.8 and result.fidelity.mean_cosine >= 0.9, result.fidelity.summary()
-    from edge.runtime import LiteRTModel
-
-    runner = LiteRTModel.load(result.path)
-    assert np.dtype(runner.input_details["dtype"]) == np.uint8  # full integer
-
-
 def test_fine_tuning_starts_from_the_checkpoints_backbone():
     """``TrainConfig(weights=...)``: every backbone weight comes from the checkpoint, the head is new."""
     from conftest import checkpoint
