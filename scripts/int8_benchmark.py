@@ -32,7 +32,7 @@ GENTLE = {
 }
 # Fashion-MNIST is trained for a few epochs over 60,000 images, too short for augmentation to pay off (`mv2 train
 # --no-augment`): after one epoch on 12,000 images MobileViTv2-0.5 reached 82.3% test top-1 without it and 77.5%
-# with the gentle crop and flip above (scale 0.6-1.0).
+# with a random crop (scale 0.6-1.0) and flip.
 FASHION_MNIST_RECIPE = {"learning_rate": 0.003}
 
 
