@@ -52,6 +52,7 @@ def convert(
     quantization: str = "float32",
     io_type: str = "float32",
     representative: RepresentativeData | None = None,
+    float_ops: tuple[str, ...] = (),
 ) -> Conversion:
     """Convert ``model`` with TFLite builtin ops only (no Flex / select-TF ops).
 
@@ -63,6 +64,8 @@ def convert(
             modes keep float32.
         representative: calibration images for ``int8``/``int16x8``; generated images when ``None``
             (reported in :attr:`Conversion.calibration`).
+        float_ops: TFLite op names (e.g. ``RESIZE_BILINEAR``) left in float inside an ``int8`` model with
+            float input and output, through TFLite's selective quantisation.
 
     Raises:
         EdgeError: unknown mode, a non-static model, or a graph that would need Flex ops.
@@ -86,13 +89,18 @@ def convert(
             raise EdgeError("give representative data: generated images need an image-shaped (B, H, W, 3) input")
         representative = representative or generated(size)
         calibration = representative.coverage()
-    configure_quantization(converter, quantization, representative, input_scale(model))
+    if float_ops and (quantization != "int8" or io_type != "float32"):
+        raise EdgeError("float_ops are for int8 models with float32 input and output")
+    configure_quantization(converter, quantization, representative, input_scale(model), float_fallback=bool(float_ops))
     if quantization == "int8" and io_type != "float32":
         converter.inference_input_type = getattr(tf, io_type)
         converter.inference_output_type = getattr(tf, io_type)
     try:
         with converter_chatter_hidden():
-            flatbuffer = converter.convert()
+            if float_ops:
+                flatbuffer = _selectively_quantized(converter, representative, input_scale(model), float_ops)
+            else:
+                flatbuffer = converter.convert()
     except Exception as error:  # the converter raises ConverterError and others, with the MLIR diagnostics
         text = str(error)
         if "Flex" in text or "select" in text.lower() or "not supported" in text or "failed to legalize" in text:
@@ -133,6 +141,18 @@ def configure_quantization(
             converter.target_spec.supported_ops = [
                 tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
             ]
+
+
+def _selectively_quantized(converter, representative, scale: float, float_ops: tuple[str, ...]) -> bytes:
+    """Full-int8 conversion with ``float_ops`` kept in float (TFLite's documented selective quantisation)."""
+    import tensorflow as tf
+
+    debugger = tf.lite.experimental.QuantizationDebugger(
+        converter=converter,
+        debug_dataset=representative.dataset(np.float32, scale),
+        debug_options=tf.lite.experimental.QuantizationDebugOptions(denylisted_ops=list(float_ops)),
+    )
+    return debugger.get_nondebug_quantized_model()
 
 
 @contextlib.contextmanager

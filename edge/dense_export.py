@@ -16,7 +16,7 @@ import numpy as np
 from edge.convert import configure_quantization, convert, converter_chatter_hidden, input_scale
 from edge.dense_fidelity import POSTPROCESS_OP, detector_fidelity, segmenter_fidelity
 from edge.errors import EdgeError
-from edge.export import ExportReport, check_output_path, verification_images
+from edge.export import ExportReport, check_kernels, check_output_path, verification_images
 from edge.metadata import labels_file, normalization
 from edge.representative import RepresentativeData
 from keras_mv2.applications import anchors_for, class_names
@@ -24,6 +24,10 @@ from keras_mv2.weights import model_task
 
 # Modes offered for segmentation and detection (int16x8 is an accuracy reference offered for classifiers only).
 DENSE_QUANTIZATIONS = ("float32", "float16", "dynamic", "int8")
+# Ops an int8 segmenter keeps in float. LiteRT's builtin int8 RESIZE_BILINEAR steps through the output with a
+# 10-bit fixed-point scale: the final 16x upsample of the logits lands up to 0.06 pixel off by its far edge,
+# 7 steps on logits that change fast, where XNNPACK is exact (README, "int8 on every CPU").
+SEGMENTER_FLOAT_OPS = ("RESIZE_BILINEAR",)
 
 
 def _with_metadata(flatbuffer: bytes, writer_module: str, labels: list[str], input_range=(0.0, 255.0)) -> bytes:
@@ -72,6 +76,8 @@ def export_dense(
     report = ExportReport(
         output, task, quantization, "float32", len(flatbuffer), calibration, compare(model, flatbuffer, images * scale)
     )
+    images = images * scale
+    check_kernels(report, flatbuffer, images, lambda kernels: compare(model, flatbuffer, images, kernels))
     report.write(flatbuffer)
     return report
 
@@ -85,7 +91,8 @@ def _segmenter(model: keras.Model, labels, quantization: str, representative) ->
     labels = class_names(None, classes) if labels is None else labels
     if len(labels) != classes:
         raise EdgeError(f"{len(labels)} labels for a model with {classes} classes")
-    conversion = convert(model, quantization, "float32", representative)
+    float_ops = SEGMENTER_FLOAT_OPS if quantization == "int8" else ()
+    conversion = convert(model, quantization, "float32", representative, float_ops)
     input_range = (0.0, 255.0 * input_scale(model))
     return _with_metadata(conversion.flatbuffer, "segmenter", labels, input_range), conversion.calibration
 

@@ -18,10 +18,10 @@ from edge.convert import convert, input_scale
 from edge.dense_fidelity import DetectorFidelity, SegmenterFidelity
 from edge.edgetpu import EdgeTPUReport, check_edgetpu
 from edge.errors import EdgeError
-from edge.fidelity import FidelityReport, fidelity
+from edge.fidelity import FidelityReport, KernelComparison, compare_kernels, fidelity
 from edge.metadata import add_classifier_metadata
 from edge.representative import RepresentativeData
-from edge.runtime import LiteRTModel
+from edge.runtime import KERNEL_SETS, LiteRTModel, cpu_description
 from keras_mv2.applications import class_names, eval_transform
 from keras_mv2.samples import sample_images
 from keras_mv2.utils import write_atomically
@@ -41,6 +41,10 @@ class ExportReport:
     edgetpu: EdgeTPUReport | None = None
     notes: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # further measurements (e.g. accuracy on a data set)
+    # int8: the fidelity on each CPU kernel set (XNNPACK, builtin) and how the two compare, op by op
+    fidelity_by_kernels: dict[str, FidelityReport | SegmenterFidelity | DetectorFidelity] = field(default_factory=dict)
+    kernels: KernelComparison | None = None
+    cpu: dict = field(default_factory=cpu_description)
 
     @property
     def report_path(self) -> Path:
@@ -58,6 +62,9 @@ class ExportReport:
             "edgetpu": None
             if self.edgetpu is None
             else {"ready": self.edgetpu.ready, "problems": [str(o) for o in self.edgetpu.offences]},
+            "fidelity_by_kernels": {name: report.as_dict() for name, report in self.fidelity_by_kernels.items()},
+            "kernels": None if self.kernels is None else self.kernels.as_dict(),
+            "cpu": self.cpu,
             "notes": self.notes,
             **self.extra,
         }
@@ -67,6 +74,14 @@ class ExportReport:
             f"wrote {self.path} ({self.size_bytes / 1e6:.2f} MB, {self.task}, {self.quantization}, io {self.io_type})",
             f"calibration: {self.calibration['source']}" if self.calibration else "",
             f"fidelity vs Keras on the bundled photos: {self.fidelity.summary()}",
+            *(
+                f"  on the {name} kernels: {report.summary()}"
+                for name, report in self.fidelity_by_kernels.items()
+                if name != KERNEL_SETS[0]
+            ),
+            f"kernels: {self.kernels.summary()}" if self.kernels else "",
+            f"warning: {self.kernels.warning()}" if self.kernels and self.kernels.warning() else "",
+            f"cpu: {describe_cpu(self.cpu)}",
             *(f"note: {note}" for note in self.notes),
             f"report: {self.report_path}",
         ]
@@ -79,6 +94,21 @@ class ExportReport:
 
     def write_json(self) -> None:
         write_atomically(self.report_path, json.dumps(self.as_dict(), indent=2).encode())
+
+
+def describe_cpu(cpu: dict) -> str:
+    """One line for :func:`edge.runtime.cpu_description`'s dictionary."""
+    features = ", ".join(cpu["kernel_features"]) if cpu.get("kernel_features") else "features not read"
+    return f"{cpu['model']} ({cpu['architecture']}; {features})"
+
+
+def check_kernels(report: ExportReport, flatbuffer: bytes, images: np.ndarray, measure) -> None:
+    """For an int8 export, add to ``report`` the fidelity measured by ``measure(delegate)`` on each CPU kernel
+    set and the op-by-op comparison of the two kernel sets on ``images`` (the model's input range)."""
+    if report.quantization != "int8":
+        return
+    report.fidelity_by_kernels = {name: measure(name) for name in KERNEL_SETS}
+    report.kernels = compare_kernels(flatbuffer, images)
 
 
 def check_output_path(output: str | Path, suffix: str = ".tflite") -> Path:
@@ -132,6 +162,10 @@ def export_classifier(
         output, "classification", quantization, io_type, len(flatbuffer), conversion.calibration,
         fidelity(model, LiteRTModel.load(flatbuffer), images * scale),
         edgetpu=check_edgetpu(flatbuffer) if check_edgetpu_rules else None,
+    )  # fmt: skip
+    check_kernels(
+        report, flatbuffer, images * scale, lambda kernels: fidelity(model, LiteRTModel.load(flatbuffer, kernels),
+                                                                     images * scale)
     )  # fmt: skip
     if conversion.calibration and conversion.calibration["folders"] is None:
         report.notes.append("calibrated on generated images: pass a folder of real photos for better int8 ranges")

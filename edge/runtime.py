@@ -12,7 +12,9 @@ import numpy as np
 from edge.errors import EdgeError
 from keras_mv2.utils.console import native_logs_captured
 
-DELEGATES = ("xnnpack", "cpu", "gpu", "nnapi", "edgetpu")
+DELEGATES = ("xnnpack", "cpu", "reference", "gpu", "nnapi", "edgetpu")
+# The CPU kernel sets an int8 export is checked on: LiteRT's default (XNNPACK) and its builtin kernels.
+KERNEL_SETS = ("xnnpack", "cpu")
 # Shared libraries of the optional delegates, tried in order.
 _GPU_LIBRARIES = ("libtensorflowlite_gpu_delegate.so", "libLiteRtGpuAccelerator.so")
 _EDGETPU_LIBRARIES = {"Linux": "libedgetpu.so.1", "Darwin": "libedgetpu.1.dylib", "Windows": "edgetpu.dll"}
@@ -29,8 +31,9 @@ def make_interpreter(
 
     Args:
         model: a ``.tflite`` path or the flatbuffer's bytes.
-        delegate: ``xnnpack`` (LiteRT's default CPU path), ``cpu`` (reference kernels, no delegate),
-            ``gpu`` (needs a GPU delegate library), ``nnapi`` (Android only), ``edgetpu`` (needs ``libedgetpu``).
+        delegate: ``xnnpack`` (LiteRT's default CPU path), ``cpu`` (LiteRT's builtin optimised kernels, no
+            delegate), ``reference`` (its builtin reference kernels: slow, for checking), ``gpu`` (needs a GPU
+            delegate library), ``nnapi`` (Android only), ``edgetpu`` (needs ``libedgetpu``).
         threads: CPU threads (LiteRT's own default is one).
         keep_all_tensors: keep intermediate tensors readable after ``invoke()`` (more memory).
         name: what errors call a model given as bytes (say, the file it was read from).
@@ -51,6 +54,8 @@ def make_interpreter(
     options: dict = {"num_threads": threads, "experimental_preserve_all_tensors": keep_all_tensors}
     if delegate == "cpu":
         options["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    elif delegate == "reference":
+        options["experimental_op_resolver_type"] = OpResolverType.BUILTIN_REF
     elif delegate == "nnapi":
         raise EdgeError("the NNAPI delegate exists only on Android (and is deprecated from Android 15)")
     elif delegate == "gpu":
@@ -68,6 +73,38 @@ def make_interpreter(
         what = (name or "the model given as bytes") if isinstance(model, bytes) else str(model)
         raise EdgeError(f"{what}: LiteRT cannot load it ({error})") from None
     return interpreter
+
+
+# CPU features that decide which XNNPACK kernels run (x86 names as in /proc/cpuinfo, then Arm's).
+_KERNEL_FEATURES = (
+    "ssse3", "sse4_1", "avx", "f16c", "fma", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
+    "avx_vnni", "avx512_bf16", "avx512_fp16", "amx_int8", "asimd", "asimdhp", "asimddp", "i8mm", "sve", "sve2",
+)  # fmt: skip
+
+
+def cpu_description() -> dict:
+    """The processor LiteRT runs on: its model name, architecture and the instruction-set extensions that
+    XNNPACK chooses its kernels by (int8 results can differ between kernel families: see the README).
+
+    Read from ``/proc/cpuinfo`` where there is one (Linux, Android): LiteRT's own CPU detection (the cpuinfo
+    library inside it) has no Python interface, and the general packages that read CPU flags start a
+    subprocess for what is one file here. Elsewhere the model name is ``platform.processor()`` and the
+    features are not listed.
+    """
+    model, features = platform.processor() or "unknown", None
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        text = ""
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip().lower(), value.strip())
+    model = fields.get("model name") or fields.get("hardware") or fields.get("cpu part") or model
+    flags = set((fields.get("flags") or fields.get("features") or "").split())
+    if flags:
+        features = [name for name in _KERNEL_FEATURES if name in flags]
+    return {"model": model, "architecture": platform.machine(), "kernel_features": features}
 
 
 def _load_first(load_delegate, libraries, what: str):

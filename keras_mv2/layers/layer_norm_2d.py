@@ -5,6 +5,27 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+# XNNPACK's int8 sums on AVX2 add pairs of values into 16-bit lanes over blocks of 16,384: a reduction of
+# more than this many contiguous values overflows once their mean magnitude passes 64 (see the README).
+INT8_SAFE_REDUCTION = 8192
+
+
+def mean_over_sample(x):
+    """The mean over every axis but the batch axis (kept as size 1), one axis at a time: channels first, then
+    the others in order.
+
+    Equal-sized groups make the mean of the per-axis means the overall mean. One reduction over all axes
+    would become a single int8 MEAN over ``H * W * C`` contiguous values in a quantised LiteRT model, which
+    XNNPACK's AVX2 (x86) sum kernel gets wrong beyond :data:`INT8_SAFE_REDUCTION` values. Reducing the
+    channels first leaves contiguous sums of at most ``max(C, last spatial side)`` values; the other axes
+    are strided sums, whose kernel widens to 32 bits every 252 rows.
+    """
+    rank = len(x.shape)
+    x = ops.mean(x, axis=-1, keepdims=True)
+    for axis in range(1, rank - 1):
+        x = ops.mean(x, axis=axis, keepdims=True)
+    return x
+
 
 @keras.saving.register_keras_serializable(package="keras_mv2")
 class LayerNorm2D(keras.layers.Layer):
@@ -22,6 +43,9 @@ class LayerNorm2D(keras.layers.Layer):
     The variance is written as a mean of ``d * d`` rather than with ``square``/``GroupNormalization``:
     the TFLite converter keeps SQUARE and NEG in float inside a full-integer model and cannot convert
     them to int16x8, while MUL, MEAN and RSQRT quantise cleanly.
+
+    Each mean is taken one axis at a time (:func:`mean_over_sample`), which is the same number but keeps
+    every int8 MEAN of a LiteRT export within what all of XNNPACK's kernels sum correctly.
     """
 
     def __init__(self, epsilon: float = 1e-5, **kwargs):
@@ -38,9 +62,8 @@ class LayerNorm2D(keras.layers.Layer):
         x = inputs
         if keras.backend.standardize_dtype(x.dtype) in ("float16", "bfloat16"):
             x = ops.cast(x, "float32")  # statistics of half-precision activations overflow
-        axes = tuple(range(1, len(x.shape)))
-        centred = x - ops.mean(x, axis=axes, keepdims=True)
-        variance = ops.mean(centred * centred, axis=axes, keepdims=True)
+        centred = x - mean_over_sample(x)
+        variance = mean_over_sample(centred * centred)
         normalised = centred * ops.rsqrt(variance + self.epsilon)
         outputs = normalised * ops.cast(self.gamma, x.dtype) + ops.cast(self.beta, x.dtype)
         return ops.cast(outputs, self.compute_dtype)
