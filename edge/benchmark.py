@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from edge.convert import converter_chatter_hidden
-from edge.runtime import make_interpreter
+from edge.runtime import cpu_description, describe_cpu, make_interpreter
 
 # Operators whose multiply-accumulates are counted (as the paper's GMACs do): convolutions and dense.
 _MAC_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL", "TRANSPOSE_CONV")
@@ -113,7 +113,10 @@ class ModelResult:
 def benchmark_models(
     models: dict[str, bytes], thread_counts: tuple[int, ...] = (1, 2), runs: int = 50, progress=print
 ) -> dict:
-    """Time each ``{name: flatbuffer}`` at each thread count, with the machine's GEMM rate measured alongside."""
+    """Time each ``{name: flatbuffer}`` at each thread count, with the machine's GEMM rate measured alongside and
+    the CPU they ran on (:func:`edge.runtime.cpu_description`)."""
+    cpu = cpu_description()
+    progress(f"cpu: {describe_cpu(cpu)}")
     rates = {t: machine_gemm_rate(t) for t in thread_counts}
     for threads, rate in rates.items():
         progress(f"machine fp32 GEMM rate (XNNPACK, {threads} thread(s)): {rate:.1f} GMAC/s")
@@ -132,7 +135,11 @@ def benchmark_models(
                 f"{name:<28s} {threads} thr  {row.median_ms:7.2f} ms (p10 {row.p10_ms:.2f}, p90 {row.p90_ms:.2f})  "
                 f"{row.gmacs:.2f} GMACs  {achieved:5.1f} GMAC/s = {100 * row.fraction_of_machine:5.1f}% of the machine"
             )
-    return {"machine_gemm_gmac_per_s": {str(k): v for k, v in rates.items()}, "models": [asdict(r) for r in results]}
+    return {
+        "cpu": cpu,
+        "machine_gemm_gmac_per_s": {str(k): v for k, v in rates.items()},
+        "models": [asdict(r) for r in results],
+    }
 
 
 def attention_scaling(

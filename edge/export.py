@@ -21,7 +21,7 @@ from edge.errors import EdgeError
 from edge.fidelity import FidelityReport, KernelComparison, compare_kernels, fidelity
 from edge.metadata import add_classifier_metadata
 from edge.representative import RepresentativeData
-from edge.runtime import KERNEL_SETS, LiteRTModel, cpu_description
+from edge.runtime import KERNEL_SETS, LiteRTModel, cpu_description, describe_cpu
 from keras_mv2.applications import class_names, eval_transform
 from keras_mv2.samples import sample_images
 from keras_mv2.utils import write_atomically
@@ -94,12 +94,6 @@ class ExportReport:
 
     def write_json(self) -> None:
         write_atomically(self.report_path, json.dumps(self.as_dict(), indent=2).encode())
-
-
-def describe_cpu(cpu: dict) -> str:
-    """One line for :func:`edge.runtime.cpu_description`'s dictionary."""
-    features = ", ".join(cpu["kernel_features"]) if cpu.get("kernel_features") else "features not read"
-    return f"{cpu['model']} ({cpu['architecture']}; {features})"
 
 
 def check_kernels(report: ExportReport, flatbuffer: bytes, images: np.ndarray, measure) -> None:

@@ -177,7 +177,7 @@ def compare_kernels(
     from edge.runtime import KERNEL_SETS, cpu_description
 
     kernels = tuple(kernels or KERNEL_SETS)
-    graph = _graph(flatbuffer)
+    graph = litert_graph(flatbuffer)
     subgraph = graph.subgraphs[0]
     op_outputs = [int(t) for op in subgraph.operators for t in op.outputs if t >= 0]
     exposed = [_Runner(_with_outputs(graph, op_outputs), kernel) for kernel in kernels]
@@ -198,7 +198,7 @@ def compare_kernels(
     beyond = np.flatnonzero(worst > tolerance_steps)
     if len(beyond):
         op = subgraph.operators[beyond[0]]
-        first = {"index": int(beyond[0]), "op": _op_name(graph, op), "max_steps": float(worst[beyond[0]]),
+        first = {"index": int(beyond[0]), "op": op_name(graph, op), "max_steps": float(worst[beyond[0]]),
                  "tensor": subgraph.tensors[op.outputs[0]].name.decode(errors="replace")}  # fmt: skip
     flat_reference = np.concatenate([np.ravel(value) for values in reference for value in values])
     flat_candidate = np.concatenate([np.ravel(value) for values in candidate for value in values])
@@ -241,7 +241,8 @@ class _Runner:
         return {d["index"]: self.interpreter.get_tensor(d["index"]) for d in self.outputs}
 
 
-def _graph(flatbuffer: bytes):
+def litert_graph(flatbuffer: bytes):
+    """The model as LiteRT's flatbuffer schema objects (``ModelT``), to read or rewrite."""
     from ai_edge_litert import schema_py_generated as schema
 
     return schema.ModelT.InitFromPackedBuf(bytearray(flatbuffer), 0)
@@ -312,7 +313,8 @@ def _is_constant(graph, tensor: int) -> bool:
     return (buffer.data is not None and len(buffer.data) > 0) or bool(getattr(buffer, "size", 0))
 
 
-def _op_name(graph, op) -> str:
+def op_name(graph, op) -> str:
+    """The builtin op's name (``CONV_2D``), or a custom op's own."""
     from ai_edge_litert import schema_py_generated as schema
 
     code = graph.operatorCodes[op.opcodeIndex]
@@ -329,7 +331,7 @@ def _result_tensors(graph) -> list[int]:
 
     subgraph = graph.subgraphs[0]
     for op in subgraph.operators:
-        if _op_name(graph, op) == POSTPROCESS_OP:
+        if op_name(graph, op) == POSTPROCESS_OP:
             return [int(t) for t in op.inputs[:2]]
     return [int(t) for t in subgraph.outputs]
 

@@ -107,6 +107,12 @@ def cpu_description() -> dict:
     return {"model": model, "architecture": platform.machine(), "kernel_features": features}
 
 
+def describe_cpu(cpu: dict) -> str:
+    """One line for a :func:`cpu_description` dictionary."""
+    features = ", ".join(cpu["kernel_features"]) if cpu.get("kernel_features") else "features not read"
+    return f"{cpu['model']} ({cpu['architecture']}; {features})"
+
+
 def _load_first(load_delegate, libraries, what: str):
     errors = []
     for library in libraries:

@@ -21,6 +21,7 @@ from edge.export import ExportReport, check_output_path, export_classifier
 from edge.fidelity import per_layer_errors, write_csv
 from edge.predictor import load_predictor
 from edge.representative import calibration_data, generated
+from edge.runtime import KERNEL_SETS
 from keras_mv2.applications import build_model, class_names, eval_transform, task_dataset
 
 
@@ -106,10 +107,14 @@ def export_classifier_files(
 
 def evaluate_export(model: keras.Model, report: ExportReport, data: str | Path) -> dict:
     """Top-1 of the Keras model (``float32``) and of its export (named by its quantisation) on ``data``, and
-    how often the export's best class is the Keras model's."""
+    how often the export's best class is the Keras model's. An int8 export is measured on each CPU kernel set
+    (``litert_int8`` is XNNPACK's, ``litert_int8_cpu`` the builtin kernels')."""
     exported = load_predictor(report.path)
     name = "litert_" + report.quantization
     predictors = {"float32": lambda x: model.predict(x, verbose=0, batch_size=64), name: exported}
+    if report.quantization == "int8":
+        for kernels in KERNEL_SETS[1:]:
+            predictors[f"{name}_{kernels}"] = load_predictor(report.path, kernels)
     predictions, labels = predicted_classes(predictors, data, exported.input_size)
     return {"data": str(data), **accuracy_table(predictions, labels, reference="float32")}
 

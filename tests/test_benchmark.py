@@ -40,6 +40,7 @@ def test_benchmark_command_writes_report_and_chart(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((tmp_path / "benchmark.json").read_text())
     assert report["machine_gemm_gmac_per_s"]["1"] > 0
+    assert report["cpu"]["model"] and f"cpu: {report['cpu']['model']} (" in result.stdout
     names = {row["name"] for row in report["models"]}
     assert names == {"keras_mv2 0.5 fp32", "keras_mv2 0.5 int8"}
     for row in report["models"]:

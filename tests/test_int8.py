@@ -8,11 +8,9 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 import torch
 from conftest import ROOT, SAMPLES, checkpoint
 
-from keras_mv2.training import TrainConfig, train
 from keras_mv2.weights import read_torch_checkpoint
 
 
@@ -24,23 +22,8 @@ def mv2(*arguments: str, expect: int = 0) -> subprocess.CompletedProcess:
     return result
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """MobileViTv2-0.5 at 32x32 trained briefly (3 epochs) on 6,000 Fashion-MNIST images."""
-    output = tmp_path_factory.mktemp("fashion")
-    summary = train(
-        TrainConfig(
-            data="fashion-mnist", output_dir=str(output), alpha=0.5, image_size=32, batch_size=64, epochs=3,
-            train_limit=6000, recipe_overrides={"learning_rate": 0.003, "mixup_alpha": 0.0, "cutmix_alpha": 0.0,
-                                                "randaugment": False, "random_erasing": 0.0},
-        ),
-        progress=0,
-    )  # fmt: skip
-    return output / "model.keras", summary
-
-
-def test_int8_export_of_a_trained_model_agrees_with_float32(trained, tmp_path):
-    model, summary = trained
+def test_int8_export_of_a_trained_model_agrees_with_float32(fashion_classifier, tmp_path):
+    model, summary = fashion_classifier
     assert summary["validation_images"] == 10_000 and summary["validation_accuracy"] > 0.4  # it learnt (chance: 0.1)
     output = tmp_path / "fashion_int8.tflite"
     mv2("export", str(output), "--model", str(model), "--quantization", "int8", "--representative", "fashion-mnist",
@@ -54,8 +37,15 @@ def test_int8_export_of_a_trained_model_agrees_with_float32(trained, tmp_path):
     # Keras' own figure on the same images agrees with the trainer's validation (same split, same transform
     # up to the resize kernels of PIL and TensorFlow).
     assert abs(evaluation["float32_top1"] - summary["validation_accuracy"]) < 0.02
-    assert evaluation["litert_int8_agreement_with_float32"] >= 0.97
-    assert abs(evaluation["litert_int8_top1"] - evaluation["float32_top1"]) < 0.03
+    # Agreement measured 98.1% on a CPU without AVX2, 96.5% (XNNPACK) and 96.6% (builtin kernels) on an AMD EPYC
+    # with AVX2: the short training itself ends on other weights on another CPU, and a 71% model has slim margins.
+    for kernels in ("litert_int8", "litert_int8_cpu"):  # XNNPACK, then the builtin kernels
+        assert evaluation[f"{kernels}_agreement_with_float32"] >= 0.95, kernels
+        assert abs(evaluation[f"{kernels}_top1"] - evaluation["float32_top1"]) < 0.03, kernels
+    assert set(report["fidelity_by_kernels"]) == {"xnnpack", "cpu"}
+    assert report["kernels"]["warning"] is None, report["kernels"]
+    assert report["kernels"]["first_divergent_op"] is None and report["kernels"]["ops"] > 100
+    assert report["cpu"]["model"] and report["cpu"]["architecture"]
 
 
 def test_a_users_ten_class_checkpoint_exports_with_its_labels(tmp_path):
