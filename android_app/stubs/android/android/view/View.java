@@ -1,0 +1,5 @@
+package android.view;
+
+public class View {
+    public View(android.content.Context context) {}
+}

@@ -1,0 +1,5 @@
+package androidx.compose.runtime
+
+internal object ComposeVersion {
+    const val version: Int = 11900
+}
