@@ -19,6 +19,7 @@ import shutil
 import stat
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,64 @@ def test_readme_states_the_pinned_versions(app: Path = APP):
     tools = json.loads((app / "tools/package.json").read_text())
     assert tools["dependencies"]["kotlin-compiler"] == catalog["kotlin"]
     assert tuple(int(x) for x in catalog["kotlin"].split(".")) >= LITERT_KOTLIN
+
+
+WRAPPER = ["gradlew", "gradlew.bat", "gradle/wrapper/gradle-wrapper.jar", "gradle/wrapper/gradle-wrapper.properties"]
+STAND_IN_LAUNCHER = """package org.gradle.launcher
+
+// Stands in for Gradle's launcher: says what the wrapper started it with.
+object GradleMain {
+    @JvmStatic
+    fun main(args: Array<String>) {
+        println("stand-in Gradle: " + args.joinToString(" ") + " in " + System.getProperty("user.dir"))
+    }
+}
+"""
+
+
+def test_a_clone_has_the_gradle_wrapper():
+    listed = subprocess.run(
+        ["git", "ls-files", "--stage", *WRAPPER], cwd=APP, capture_output=True, text=True, check=True
+    ).stdout  # fmt: skip
+    modes = {line.split("\t")[1]: line.split()[0] for line in listed.splitlines()}
+    assert set(modes) == set(WRAPPER), f"not committed: {set(WRAPPER) - set(modes)}"
+    assert modes["gradlew"] == "100755", "gradlew must be committed executable"
+    with zipfile.ZipFile(APP / "gradle/wrapper/gradle-wrapper.jar") as jar:
+        assert "Implementation-Title: Gradle Wrapper" in jar.read("META-INF/MANIFEST.MF").decode()
+        assert "org/gradle/wrapper/GradleWrapperMain.class" in jar.namelist()
+
+
+def test_gradlew_starts_the_distribution_it_downloads(tmp_path):
+    """gradlew -> the wrapper jar -> a distribution fetched from distributionUrl -> its launcher, offline: the
+    copy's distributionUrl points to a local zip whose launcher is a stand-in that prints what it got."""
+    work = tmp_path / "launcher"
+    work.mkdir()
+    (work / "GradleMain.kt").write_text(STAND_IN_LAUNCHER)
+    launcher = tmp_path / "gradle-launcher-8.13.jar"
+    compiled = subprocess.run(
+        [str(KOTLIN_HOME / "bin" / "kotlinc"), str(work / "GradleMain.kt"), "-include-runtime", "-d", str(launcher)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr[-3000:]
+    distribution = tmp_path / "gradle-8.13-bin.zip"
+    with zipfile.ZipFile(distribution, "w") as archive:  # with its folders: the wrapper creates none itself
+        archive.writestr("gradle-8.13/", "")
+        archive.writestr("gradle-8.13/lib/", "")
+        archive.write(launcher, "gradle-8.13/lib/gradle-launcher-8.13.jar")
+    project = tmp_path / "android_app"
+    for name in WRAPPER:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(APP / name, project / name)
+    properties = project / "gradle/wrapper/gradle-wrapper.properties"
+    pinned = properties.read_text()
+    assert "distributionUrl=https\\://services.gradle.org/distributions/gradle-8.13-bin.zip" in pinned
+    properties.write_text(re.sub(r"(?m)^distributionUrl=.*$", f"distributionUrl={distribution.as_uri()}", pinned))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GRADLE_USER_HOME": str(tmp_path / "gradle-home")}
+    result = subprocess.run(
+        ["./gradlew", ":core:test"], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"stand-in Gradle: :core:test in {project}" in result.stdout, result.stdout
 
 
 def test_build_scripts_use_the_current_kotlin_dsl(app: Path = APP):
