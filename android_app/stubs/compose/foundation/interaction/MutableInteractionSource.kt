@@ -1,5 +1,5 @@
+// compose/foundation/foundation/api/1.7.0-beta04.txt (see ../Background.kt): MutableInteractionSource is an
+// interface in androidx.compose.foundation.interaction; material3's defaulted parameters name it.
 package androidx.compose.foundation.interaction
 
-// compose/foundation/foundation/api/1.7.0-beta06.txt family (foundation 1.7): MutableInteractionSource is an
-// interface; the stub only names the type for material3's defaulted parameters.
 interface MutableInteractionSource

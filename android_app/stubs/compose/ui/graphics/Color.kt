@@ -35,3 +35,6 @@ interface Shape
 
 // RectangleShapeKt.RectangleShape: the default shape of foundation's background (that entry was not re-read)
 val RectangleShape: Shape = stub()
+
+// Brush (@Immutable abstract sealed class): named by foundation's background overload
+abstract class Brush internal constructor()
