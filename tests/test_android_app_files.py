@@ -44,6 +44,8 @@ def compile_app(app_sources: Path, out: Path) -> subprocess.CompletedProcess:
     assert kotlinc.is_file(), "run scripts/setup_env.sh test (installs android_app/tools)"
     plugin = KOTLIN_HOME / "lib" / "compose-compiler-plugin.jar"
     assert plugin.is_file(), "the npm Kotlin compiler ships the Compose compiler plugin"
+    missing = [str(p) for p in LIBRARIES if not p.is_file()]
+    assert not missing, f"run scripts/setup_env.sh test (libguava-java): {missing}"
     stubs = sorted(p for p in (APP / "stubs").iterdir() if p.is_dir())
     return subprocess.run(
         [str(kotlinc), f"-Xplugin={plugin}", "-jvm-target", "17", "-cp", ":".join(map(str, LIBRARIES)),
