@@ -1,9 +1,13 @@
-"""The Android app's build and resource files, checked here where Gradle and the Android SDK cannot run.
+"""The Android app's Kotlin, build and resource files, checked here where Gradle and the Android SDK cannot run.
 
-Google's Maven repository is out of reach on these machines, so the app module is never built here: these
-checks catch what would stop a build before anyone gets that far (an XML file that does not parse, a
-manifest without the camera permission or launcher), keep android_app/README.md's pinned versions true to
-the version catalog, and run export_models.sh against a stand-in `mv2` to check its contract.
+Google's Maven repository is out of reach on these machines, so Gradle never builds the app here. Instead
+every Kotlin file of the app is compiled, with core/, by the npm Kotlin compiler and the Compose compiler
+plugin it ships, against signature stubs of the libraries the app calls (android_app/stubs, each declaration
+checked against the library's source or API file at the pinned version): a misspelt call, a wrong parameter
+type or nullability or a missing import fails here. The other checks catch what would stop a build before
+anyone gets that far (an XML file that does not parse, a manifest without the camera permission or
+launcher), keep android_app/README.md's pinned versions true to the version catalog and the wrapper, and run
+export_models.sh against a stand-in `mv2` to check its contract.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,9 +28,75 @@ from conftest import ROOT
 APP = ROOT / "android_app"
 ANDROID = "{http://schemas.android.com/apk/res/android}"
 TOOLS = "{http://schemas.android.com/tools}"
+KOTLIN_HOME = APP / "tools" / "node_modules" / "kotlin-compiler"
+# What the app uses besides the stubs: kotlinx.coroutines (StateFlow), shipped with the Kotlin compiler, and
+# Guava's ListenableFuture (CameraX's provider future), from Debian's libguava-java.
+LIBRARIES = [KOTLIN_HOME / "lib" / "kotlinx-coroutines-core-jvm.jar", Path("/usr/share/java/guava.jar")]
 # LiteRT 2.3.0 is built with rules_kotlin v2.3.20 (LiteRT's WORKSPACE), whose default compiler is Kotlin
 # 2.3.20: an older Kotlin compiler cannot be relied on to read its class metadata.
 LITERT_KOTLIN = (2, 3, 20)
+
+
+def compile_app(app_sources: Path, out: Path) -> subprocess.CompletedProcess:
+    """kotlinc with the Compose compiler plugin over the app's Kotlin, core/ and the stubs (one source root per
+    stub library, so that its Java stubs resolve by package)."""
+    kotlinc = KOTLIN_HOME / "bin" / "kotlinc"
+    assert kotlinc.is_file(), "run scripts/setup_env.sh test (installs android_app/tools)"
+    plugin = KOTLIN_HOME / "lib" / "compose-compiler-plugin.jar"
+    assert plugin.is_file(), "the npm Kotlin compiler ships the Compose compiler plugin"
+    missing = [str(p) for p in LIBRARIES if not p.is_file()]
+    assert not missing, f"run scripts/setup_env.sh test (libguava-java): {missing}"
+    stubs = sorted(p for p in (APP / "stubs").iterdir() if p.is_dir())
+    return subprocess.run(
+        [str(kotlinc), f"-Xplugin={plugin}", "-jvm-target", "17", "-cp", ":".join(map(str, LIBRARIES)),
+         str(app_sources), str(APP / "core" / "src" / "main" / "kotlin"), *map(str, stubs), "-d", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+
+
+def test_the_app_compiles_against_the_library_stubs(tmp_path):
+    result = compile_app(APP / "app" / "src" / "main" / "kotlin", tmp_path / "classes")
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "warning:" not in result.stderr, result.stderr[-4000:]
+    classes = tmp_path / "classes" / "dev" / "kerasmv2" / "camera"
+    for name in ("MainActivity", "CameraScreenKt", "ClassifierViewModel", "FrameAnalyzer", "LiteRtEngineFactory"):
+        assert (classes / f"{name}.class").is_file(), name
+    # Written by the Compose plugin's lowering: it ran on the app's composables, not only its call checks.
+    assert (classes / "ComposableSingletons$CameraScreenKt.class").is_file()
+
+
+# A misspelt LiteRT and CameraX call, a wrong parameter type, a null for a non-null parameter, a missing
+# import and a composable called from a plain lambda: each must fail the compilation, with its own error.
+BREAKAGES = {
+    "LiteRtEngine.kt": [
+        ("model.createOutputBuffers()", "model.createOutputBufers()", "unresolved reference 'createOutputBufers'"),
+        ("CpuOptions(numThreads = it)", "CpuOptions(numThreads = it.toLong())", "argument type mismatch"),
+    ],
+    "CameraScreen.kt": [
+        ("analysis.clearAnalyzer()", "analysis.clearAnalyser()", "unresolved reference 'clearAnalyser'"),
+        ("CameraSelector.DEFAULT_BACK_CAMERA,", "null,", "null cannot be a value of a non-null type"),
+        ("onClick = { showSettings = true }", 'onClick = { Text("x") }', "@Composable invocations can only happen"),
+    ],
+    "FrameAnalyzer.kt": [("import androidx.camera.core.ImageProxy\n", "", "unresolved reference 'ImageProxy'")],
+}
+
+
+def test_a_wrong_call_in_the_app_fails_the_compilation(tmp_path):
+    sources = tmp_path / "kotlin"
+    shutil.copytree(APP / "app" / "src" / "main" / "kotlin", sources)
+    package = sources / "dev" / "kerasmv2" / "camera"
+    for name, edits in BREAKAGES.items():
+        text = (package / name).read_text()
+        for old, new, _ in edits:
+            assert text.count(old) == 1, (name, old)
+            text = text.replace(old, new)
+        (package / name).write_text(text)
+    result = compile_app(sources, tmp_path / "classes")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    for name, edits in BREAKAGES.items():
+        for _, _, message in edits:
+            assert any(name in line and message in line for line in errors), (name, message, errors)
 
 
 def xml_files(app: Path = APP) -> list[Path]:
@@ -90,6 +162,64 @@ def test_readme_states_the_pinned_versions(app: Path = APP):
     tools = json.loads((app / "tools/package.json").read_text())
     assert tools["dependencies"]["kotlin-compiler"] == catalog["kotlin"]
     assert tuple(int(x) for x in catalog["kotlin"].split(".")) >= LITERT_KOTLIN
+
+
+WRAPPER = ["gradlew", "gradlew.bat", "gradle/wrapper/gradle-wrapper.jar", "gradle/wrapper/gradle-wrapper.properties"]
+STAND_IN_LAUNCHER = """package org.gradle.launcher
+
+// Stands in for Gradle's launcher: says what the wrapper started it with.
+object GradleMain {
+    @JvmStatic
+    fun main(args: Array<String>) {
+        println("stand-in Gradle: " + args.joinToString(" ") + " in " + System.getProperty("user.dir"))
+    }
+}
+"""
+
+
+def test_a_clone_has_the_gradle_wrapper():
+    listed = subprocess.run(
+        ["git", "ls-files", "--stage", *WRAPPER], cwd=APP, capture_output=True, text=True, check=True
+    ).stdout  # fmt: skip
+    modes = {line.split("\t")[1]: line.split()[0] for line in listed.splitlines()}
+    assert set(modes) == set(WRAPPER), f"not committed: {set(WRAPPER) - set(modes)}"
+    assert modes["gradlew"] == "100755", "gradlew must be committed executable"
+    with zipfile.ZipFile(APP / "gradle/wrapper/gradle-wrapper.jar") as jar:
+        assert "Implementation-Title: Gradle Wrapper" in jar.read("META-INF/MANIFEST.MF").decode()
+        assert "org/gradle/wrapper/GradleWrapperMain.class" in jar.namelist()
+
+
+def test_gradlew_starts_the_distribution_it_downloads(tmp_path):
+    """gradlew -> the wrapper jar -> a distribution fetched from distributionUrl -> its launcher, offline: the
+    copy's distributionUrl points to a local zip whose launcher is a stand-in that prints what it got."""
+    work = tmp_path / "launcher"
+    work.mkdir()
+    (work / "GradleMain.kt").write_text(STAND_IN_LAUNCHER)
+    launcher = tmp_path / "gradle-launcher-8.13.jar"
+    compiled = subprocess.run(
+        [str(KOTLIN_HOME / "bin" / "kotlinc"), str(work / "GradleMain.kt"), "-include-runtime", "-d", str(launcher)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr[-3000:]
+    distribution = tmp_path / "gradle-8.13-bin.zip"
+    with zipfile.ZipFile(distribution, "w") as archive:  # with its folders: the wrapper creates none itself
+        archive.writestr("gradle-8.13/", "")
+        archive.writestr("gradle-8.13/lib/", "")
+        archive.write(launcher, "gradle-8.13/lib/gradle-launcher-8.13.jar")
+    project = tmp_path / "android_app"
+    for name in WRAPPER:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(APP / name, project / name)
+    properties = project / "gradle/wrapper/gradle-wrapper.properties"
+    pinned = properties.read_text()
+    assert "distributionUrl=https\\://services.gradle.org/distributions/gradle-8.13-bin.zip" in pinned
+    properties.write_text(re.sub(r"(?m)^distributionUrl=.*$", f"distributionUrl={distribution.as_uri()}", pinned))
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GRADLE_USER_HOME": str(tmp_path / "gradle-home")}
+    result = subprocess.run(
+        ["./gradlew", ":core:test"], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"stand-in Gradle: :core:test in {project}" in result.stdout, result.stdout
 
 
 def test_build_scripts_use_the_current_kotlin_dsl(app: Path = APP):

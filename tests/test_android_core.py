@@ -31,7 +31,7 @@ JARS = ["/usr/share/java/junit4.jar", "/usr/share/java/hamcrest-core.jar"]
 TEST_CLASSES = [
     "LabelsTest", "TopKTest", "ScoreSmootherTest", "LatencyTrackerTest", "PreprocessTest", "ModelSpecTest",
     "QuantizationTest", "ModelIoTest", "ModelAssetsTest", "AcceleratorPolicyTest", "EngineSessionTest",
-    "FrameClassifierTest",
+    "FrameClassifierTest", "LatestResultTest", "ClosingTest",
 ]  # fmt: skip
 
 

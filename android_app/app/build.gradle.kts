@@ -33,6 +33,11 @@ android {
     androidResources {
         noCompress += "tflite" // memory-map the models straight from the APK
     }
+    packaging {
+        // Extract native libraries to nativeLibraryDir: LiteRT looks for a vendor's NPU dispatch library
+        // (libLiteRtDispatch_*.so, if one is added to the app) in that folder, not inside the APK.
+        jniLibs.useLegacyPackaging = true
+    }
 }
 
 kotlin {

@@ -176,7 +176,7 @@ private fun LiveClassifier(model: ClassifierViewModel) {
                 classification.top.forEachIndexed { rank, category ->
                     Text("${rank + 1}. ${category.label}  ${(category.score * 100).roundToInt()}%", color = Color.White)
                 }
-                Text("${settings.model.title}, ${classification.accelerator}: ${classification.latency}", color = Color.LightGray)
+                Text("${classification.model}, ${classification.accelerator}: ${classification.latency}", color = Color.LightGray)
                 classification.note?.let { Text(it, color = Color(0xFFFFD180)) }
             }
         }
@@ -200,7 +200,7 @@ private fun SettingsSheet(settings: Settings, offered: List<Accelerator>, onChan
                 FilterChip(settings.model == choice, { onChange(settings.copy(model = choice)) }, { Text(choice.title) })
             }
         }
-        Text("Accelerator (what this device's LiteRT reports)")
+        Text("Accelerator (what can run this model here)")
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             offered.forEach { accelerator ->
                 FilterChip(

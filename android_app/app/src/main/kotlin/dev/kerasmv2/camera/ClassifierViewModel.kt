@@ -10,6 +10,7 @@ import dev.kerasmv2.core.EngineSession
 import dev.kerasmv2.core.EngineStatus
 import dev.kerasmv2.core.Frame
 import dev.kerasmv2.core.FrameClassifier
+import dev.kerasmv2.core.LatestResult
 import dev.kerasmv2.core.Settings
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
@@ -33,6 +34,9 @@ class ClassifierViewModel(application: Application) : AndroidViewModel(applicati
     private val _result = MutableStateFlow<Classification?>(null)
     val result: StateFlow<Classification?> = _result.asStateFlow()
 
+    /** Shows only results of the engine built for the latest settings (a frame may still run on the old one). */
+    private val latest = LatestResult(session) { _result.value = it }
+
     private val _status = MutableStateFlow<EngineStatus>(EngineStatus.Idle)
     val status: StateFlow<EngineStatus> = _status.asStateFlow()
 
@@ -47,6 +51,7 @@ class ClassifierViewModel(application: Application) : AndroidViewModel(applicati
     private var display: DisplaySettings = _settings.value.display
 
     init {
+        latest.request(_settings.value.engine)
         configure(_settings.value.engine)
     }
 
@@ -55,7 +60,7 @@ class ClassifierViewModel(application: Application) : AndroidViewModel(applicati
         _settings.value = next
         display = next.display
         if (next.engine != previous.engine) {
-            _result.value = null
+            latest.request(next.engine)
             configure(next.engine)
         }
     }
@@ -63,8 +68,7 @@ class ClassifierViewModel(application: Application) : AndroidViewModel(applicati
     /** Called by [FrameAnalyzer] on the analysis thread. */
     fun onFrame(frame: Frame) {
         classifier.classify(frame, display)?.let {
-            _result.value = it
-            _error.value = null
+            if (latest.publish(it)) _error.value = null
         }
     }
 

@@ -37,7 +37,7 @@ class EngineSession(private val factory: EngineFactory) {
     var status: EngineStatus = EngineStatus.Idle
         private set
 
-    /** The accelerators the device reported at the last [configure]; CPU only before that. */
+    /** The accelerators offered for the model of the last [configure]; CPU only before that. */
     var offered: List<Accelerator> = listOf(Accelerator.CPU)
         private set
 
@@ -48,13 +48,13 @@ class EngineSession(private val factory: EngineFactory) {
         requested = config
         release()
         // If the runtime cannot even say what it has, offer the CPU: building will then say what is wrong.
-        val reported = try {
-            factory.availableAccelerators()
+        val device = try {
+            factory.accelerators(config.model)
         } catch (error: Exception) {
-            emptySet()
+            DeviceAccelerators(emptySet())
         }
-        offered = AcceleratorPolicy.offered(reported)
-        val decision = AcceleratorPolicy.choose(config.accelerator, reported)
+        offered = AcceleratorPolicy.offered(device)
+        val decision = AcceleratorPolicy.choose(config.accelerator, device)
         val target = config.on(decision.accelerator)
         status = try {
             build(config, target, decision.note)

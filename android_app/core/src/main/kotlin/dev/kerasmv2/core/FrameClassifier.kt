@@ -7,8 +7,20 @@ class Frame(val argb: IntArray, val width: Int, val height: Int, val rotationDeg
     }
 }
 
-/** What the overlay shows after a frame: the top results, the latency summary, where it ran. */
-data class Classification(val top: List<Category>, val latency: String, val accelerator: String, val note: String?)
+/**
+ * What the overlay shows after a frame: the top results, the latency summary, and what produced them, taken
+ * from the engine that ran the frame (never from the settings, which may already have moved on): its model,
+ * the accelerators it was compiled with, the configuration it was built for ([requested]) and the engine itself.
+ */
+data class Classification(
+    val top: List<Category>,
+    val latency: String,
+    val model: String,
+    val accelerator: String,
+    val note: String?,
+    val requested: EngineConfig,
+    val engine: InferenceEngine,
+)
 
 /**
  * One frame through the model: upright, crop and resize as the evaluation transform ([Preprocess]),
@@ -24,6 +36,7 @@ class FrameClassifier(private val session: EngineSession, private val nanoTime: 
     /** Null when no engine runs (not built yet, failed, or closed). */
     fun classify(frame: Frame, display: DisplaySettings): Classification? {
         val engine = session.engine ?: return null
+        val running = session.status as? EngineStatus.Running ?: return null
         if (engine !== current) {
             current = engine
             smoother = ScoreSmoother()
@@ -37,12 +50,14 @@ class FrameClassifier(private val session: EngineSession, private val nanoTime: 
         val output = session.run(input) ?: return null
         latency.add((nanoTime() - start) / 1e6)
         val scores = smoother.update(engine.io.decode(output))
-        val running = session.status as? EngineStatus.Running
         return Classification(
             top = TopK.select(scores, engine.labels, display.maxResults, display.scoreThreshold),
             latency = latency.summary(),
-            accelerator = running?.let { AcceleratorPolicy.label(it.actual.accelerator) } ?: "-",
-            note = running?.note,
+            model = running.actual.model.title,
+            accelerator = AcceleratorPolicy.label(engine.accelerators),
+            note = running.note,
+            requested = running.requested,
+            engine = engine,
         )
     }
 }

@@ -11,6 +11,9 @@ interface InferenceEngine : AutoCloseable {
     /** One label per output, in output order. */
     val labels: List<String>
 
+    /** The accelerators the model was compiled with ([AcceleratorPolicy.liteRtAccelerators]): what runs it. */
+    val accelerators: Set<Accelerator>
+
     /** Runs one frame given in the input tensor's type; returns the output tensor's data. */
     fun run(input: TensorData): TensorData
 
@@ -19,8 +22,8 @@ interface InferenceEngine : AutoCloseable {
 
 /** Builds engines; what it holds (LiteRT's `Environment`) lives until [close]. */
 interface EngineFactory : AutoCloseable {
-    /** The accelerators the device's runtime reports (for LiteRT: `Environment.getAvailableAccelerators()`). */
-    fun availableAccelerators(): Set<Accelerator>
+    /** What the device's runtime and the APK provide for [model] ([AcceleratorPolicy] decides from it). */
+    fun accelerators(model: ModelChoice): DeviceAccelerators
 
     /** @throws Exception with a readable message when the model cannot be built for [config]. */
     fun create(config: EngineConfig): InferenceEngine

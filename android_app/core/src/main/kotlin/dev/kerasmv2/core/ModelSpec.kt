@@ -20,6 +20,8 @@ data class ModelSpec(
     val classes: Int,
     val quantization: String,
     val labelsFile: String,
+    /** The same model compiled ahead of time for one NPU (optional `npu_model_file`; see AcceleratorPolicy). */
+    val npuModelFile: String? = null,
 ) {
     companion object {
         fun parse(reader: Reader): ModelSpec {
@@ -50,6 +52,7 @@ data class ModelSpec(
                 classes = positiveInt("classes"),
                 quantization = text("quantization"),
                 labelsFile = text("labels_file"),
+                npuModelFile = properties.getProperty("npu_model_file")?.trim()?.takeIf { it.isNotEmpty() },
             )
         }
     }

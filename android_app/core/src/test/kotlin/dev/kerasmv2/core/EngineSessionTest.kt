@@ -53,7 +53,12 @@ class EngineSessionTest {
     fun noFrameRunsOnAClosedEngine() {
         // Random interleavings of settings changes and frames; FakeEngine throws if it runs after close.
         val random = Random(7)
-        val factory = FakeFactory(reported = Accelerator.entries.toSet(), failing = setOf(Accelerator.NPU))
+        val factory = FakeFactory(
+            reported = Accelerator.entries.toSet(),
+            failing = setOf(Accelerator.NPU),
+            dispatchLibraries = listOf("libLiteRtDispatch_Qualcomm.so"),
+            npuModels = ModelChoice.entries.toSet(),
+        )
         val session = EngineSession(factory)
         repeat(500) {
             if (random.nextInt(4) == 0) {
@@ -102,7 +107,7 @@ class EngineSessionTest {
         val npu = assertIs<EngineStatus.Running>(session.configure(Settings(accelerator = Accelerator.NPU).engine))
         assertEquals(Accelerator.CPU, npu.actual.accelerator)
         assertEquals(Settings.DEFAULT_THREADS, npu.actual.threads)
-        assertTrue("NPU is not available" in npu.note!!)
+        assertTrue("dispatch library" in npu.note!!, npu.note)
         assertEquals(listOf(Accelerator.CPU, Accelerator.GPU), session.offered)
         val gpu = assertIs<EngineStatus.Running>(session.configure(Settings(accelerator = Accelerator.GPU).engine))
         assertEquals(Accelerator.CPU, gpu.actual.accelerator)

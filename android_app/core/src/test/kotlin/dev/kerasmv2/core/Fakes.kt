@@ -29,6 +29,7 @@ class FakeEngine(
     private val scores: FloatArray = floatArrayOf(0.1f, 0.7f, 0.2f),
 ) : InferenceEngine {
     override val labels = List(io.spec.classes) { "class$it" }
+    override val accelerators = AcceleratorPolicy.liteRtAccelerators(config.accelerator)
     var closed = false
         private set
     var runs = 0
@@ -52,6 +53,9 @@ class FakeEngine(
 class FakeFactory(
     var reported: Set<Accelerator> = setOf(Accelerator.CPU, Accelerator.GPU),
     val failing: Set<Accelerator> = emptySet(),
+    /** The dispatch libraries "packaged", and the models with an NPU-compiled file. */
+    var dispatchLibraries: List<String> = emptyList(),
+    var npuModels: Set<ModelChoice> = emptySet(),
     private val engine: (EngineConfig, MutableList<String>) -> FakeEngine = { config, log -> FakeEngine(config, log) },
 ) : EngineFactory {
     val log = mutableListOf<String>()
@@ -59,7 +63,10 @@ class FakeFactory(
     var closed = false
     var runtimeError: Exception? = null
 
-    override fun availableAccelerators(): Set<Accelerator> = runtimeError?.let { throw it } ?: reported
+    override fun accelerators(model: ModelChoice): DeviceAccelerators {
+        runtimeError?.let { throw it }
+        return DeviceAccelerators(reported, dispatchLibraries, "${model.name}_npu.tflite".takeIf { model in npuModels })
+    }
 
     override fun create(config: EngineConfig): InferenceEngine {
         check(!closed) { "factory used after close" }

@@ -27,6 +27,9 @@ class ModelSpecTest {
         assertEquals(TensorElementType.UINT8, spec.inputType)
         assertEquals(1000, spec.classes)
         assertEquals("labels.txt", spec.labelsFile)
+        assertEquals(null, spec.npuModelFile)
+        val npu = ModelSpec.parse(StringReader("$valid\nnpu_model_file=mobilevitv2_int8_sm8650.tflite"))
+        assertEquals("mobilevitv2_int8_sm8650.tflite", npu.npuModelFile)
     }
 
     @Test

@@ -1,0 +1,12 @@
+package android.graphics;
+
+/**
+ * Android framework stub (compileSdk 35), declared as android.jar exposes it to Kotlin: platform types, no
+ * nullability. Written from the public Android API and not checked against a file here (android_app/README.md
+ * says so); declarations only, never compiled to classes or run.
+ */
+public final class Bitmap {
+    public native int getWidth();
+    public native int getHeight();
+    public native void getPixels(int[] pixels, int offset, int stride, int x, int y, int width, int height);
+}

@@ -1,0 +1,10 @@
+package android.provider;
+
+/**
+ * Android framework stub (compileSdk 35), declared as android.jar exposes it to Kotlin: platform types, no
+ * nullability. Written from the public Android API and not checked against a file here (android_app/README.md
+ * says so); declarations only, never compiled to classes or run.
+ */
+public final class Settings {
+    public static final String ACTION_APPLICATION_DETAILS_SETTINGS = "android.settings.APPLICATION_DETAILS_SETTINGS";
+}

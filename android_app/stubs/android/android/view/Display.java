@@ -1,0 +1,11 @@
+package android.view;
+
+/**
+ * Android framework stub (compileSdk 35), declared as android.jar exposes it to Kotlin: platform types, no
+ * nullability. Written from the public Android API and not checked against a file here (android_app/README.md
+ * says so); declarations only, never compiled to classes or run.
+ */
+public final class Display {
+    public static final int DEFAULT_DISPLAY = 0;
+    public native int getRotation();
+}

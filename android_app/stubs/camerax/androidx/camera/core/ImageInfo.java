@@ -1,0 +1,7 @@
+package androidx.camera.core;
+
+/** ImageInfo (interface). */
+public interface ImageInfo {
+    /** getRotationDegrees(): int. */
+    int getRotationDegrees();
+}

@@ -1,0 +1,4 @@
+package androidx.camera.core;
+
+/** UseCase (abstract class). */
+public abstract class UseCase {}
