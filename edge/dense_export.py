@@ -70,13 +70,12 @@ def export_dense(
         flatbuffer, calibration = _detector(model, labels, quantization, representative, max_detections)
     else:
         raise EdgeError(f"export_dense exports segmentation or detection models, not a {task} model")
-    scale = input_scale(model)
     images = verification_images(tuple(model.inputs[0].shape[1:3])) if verify_images is None else verify_images
+    images = images * input_scale(model)
     compare = segmenter_fidelity if task == "segmentation" else detector_fidelity
     report = ExportReport(
-        output, task, quantization, "float32", len(flatbuffer), calibration, compare(model, flatbuffer, images * scale)
+        output, task, quantization, "float32", len(flatbuffer), calibration, compare(model, flatbuffer, images)
     )
-    images = images * scale
     check_kernels(report, flatbuffer, images, lambda kernels: compare(model, flatbuffer, images, kernels))
     report.write(flatbuffer)
     return report

@@ -23,7 +23,7 @@ from edge import EdgeError, LiteRTModel
 from edge.dense_export import export_dense
 from edge.dense_fidelity import detector_fidelity, segmenter_fidelity, sqnr_db
 from edge.fidelity import litert_graph, op_name
-from edge.representative import from_fashion_mnist
+from edge.representative import RepresentativeData, from_fashion_mnist
 from edge.runtime import KERNEL_SETS
 from keras_mv2.applications import DeepLabV3MobileViTv2, SSDLiteMobileViTv2, anchors_for
 from keras_mv2.applications.ssd_decode import detect
@@ -201,3 +201,18 @@ def test_export_dense_command(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert LiteRTModel.load(output).output_details["shape"].tolist() == [1, 128, 128, 21]
     assert "fidelity vs Keras on the bundled photos: 4 images: same class on" in result.stdout
+
+
+def test_int8_report_warns_when_the_kernel_sets_compute_an_op_differently(segmenter, tmp_path, monkeypatch):
+    """Without the float resize, LiteRT's builtin int8 kernel upsamples the logits 16x with its 10-bit positions
+    (test_kernels.py): on every CPU the report names that op and the summary prints the warning."""
+    from edge import dense_export
+
+    monkeypatch.setattr(dense_export, "SEGMENTER_FLOAT_OPS", ())
+    images = photos((256, 256)).astype(np.float32)
+    exported = export_dense(segmenter, tmp_path / "seg8.tflite", None, "int8", RepresentativeData(images, "photos"))
+    divergent = exported.kernels.first_divergent_op
+    assert divergent is not None and divergent["op"] == "RESIZE_BILINEAR", exported.kernels.summary()
+    assert divergent["max_steps"] > 2  # measured 8 steps on the bundled photos
+    assert f"warning: {exported.kernels.warning()}" in exported.summary().splitlines()
+    assert json.loads(exported.report_path.read_text())["kernels"]["warning"] == exported.kernels.warning()
