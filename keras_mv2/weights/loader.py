@@ -21,6 +21,7 @@ from keras_mv2.weights.hub import fetch_from_hub, is_hub_id
 from keras_mv2.weights.npz_reader import read_npz_state_dict
 from keras_mv2.weights.registry import published, published_names
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
+from keras_mv2.weights.validate import check_state_dict
 
 
 def model_task(model: keras.Model) -> str:
@@ -34,7 +35,10 @@ def model_task(model: keras.Model) -> str:
 
 
 def read_state_dict(source: str | Path) -> dict[str, np.ndarray]:
-    """Read any supported checkpoint file or directory as an ml-cvnets-keyed state dict of arrays."""
+    """Read any supported checkpoint file or directory as an ml-cvnets-keyed state dict of arrays.
+
+    Every tensor is checked (:func:`~keras_mv2.weights.validate.check_state_dict`) before it is returned.
+    """
     path = Path(source)
     if path.is_dir() or path.suffix == ".safetensors":
         state = read_hf_checkpoint(path)
@@ -42,6 +46,7 @@ def read_state_dict(source: str | Path) -> dict[str, np.ndarray]:
         state = read_npz_state_dict(path)
     else:
         state = read_torch_checkpoint(path)
+    check_state_dict(state, str(path))
     return hf_to_cvnets(state, str(path)) if is_hf_state_dict(state) else state
 
 
