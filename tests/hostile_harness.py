@@ -73,13 +73,13 @@ def measure(name: str, call: Callable[[], object]) -> dict:
     return {**outcome, "seconds": seconds, "extra_mb": extra / MIB}
 
 
-def run_worker(script: str, folder: Path, timeout: float = 600) -> dict:
-    """Run ``script folder`` (a test file as its worker) and return the JSON it prints last."""
+def run_worker(script: str, *arguments: Path, timeout: float = 600) -> dict:
+    """Run ``script arguments...`` (a test file as its worker) and return the JSON it prints last."""
     root = str(Path(__file__).resolve().parents[1])  # this checkout's code, not an installed copy's
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     try:
         done = subprocess.run(
-            [sys.executable, script, str(folder)], capture_output=True, text=True, timeout=timeout, env=env
+            [sys.executable, script, *map(str, arguments)], capture_output=True, text=True, timeout=timeout, env=env
         )
     except subprocess.TimeoutExpired as expired:
         started = re.findall(r"^start (\S+)", (expired.stderr or b"").decode(errors="replace"), re.MULTILINE)
