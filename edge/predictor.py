@@ -49,17 +49,36 @@ def load_predictor(path: str | Path, delegate: str = "xnnpack", threads: int = 2
         labels = packed.get("labels.txt") or next(iter(packed.values()), None)
         return Predictor(path, runner.input_size, labels.splitlines() if labels else None, runner)
     if path.suffix == ".keras":
-        import keras
-
-        import keras_mv2.layers  # noqa: F401 - registers the layers of a saved model
-
-        try:
-            model = keras.models.load_model(path)
-        except Exception as error:  # Keras raises ValueError, OSError, zipfile errors...
-            raise EdgeError(f"{path}: Keras cannot load it ({type(error).__name__}: {error})") from None
-        size = tuple(int(side) for side in model.inputs[0].shape[1:3])
+        model = load_keras_model(path)
+        shape, scores = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
+        if len(model.inputs) != 1 or len(shape) != 4 or shape[3] != 3 or None in shape[1:3] or len(scores) != 2:
+            raise EdgeError(f"{path}: not an image classifier (input {shape}, output {scores})")
+        if max(shape[1:3]) > MAX_INPUT_SIDE:
+            raise EdgeError(f"{path}: its input is {shape[1]}x{shape[2]} pixels; at most {MAX_INPUT_SIDE} a side")
+        size = tuple(int(side) for side in shape[1:3])
         return Predictor(path, size, None, lambda x: model.predict(x, verbose=0, batch_size=32))
     raise EdgeError(f"{path}: expected a .tflite or .keras model file")
+
+
+def load_keras_model(path: str | Path):
+    """A saved ``.keras`` model, checked first (:func:`keras_mv2.utils.keras_files.check_keras_file`).
+
+    Raises:
+        EdgeError: one line naming the file: not a regular file, sizes it does not back, or Keras' own error.
+    """
+    import keras
+
+    import keras_mv2.layers  # noqa: F401 - registers the layers of a saved model
+    from keras_mv2.utils.keras_files import check_keras_file, one_line
+
+    try:
+        check_keras_file(path)
+    except ValueError as error:
+        raise EdgeError(str(error)) from None
+    try:
+        return keras.models.load_model(path)
+    except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, TypeError...
+        raise EdgeError(f"{path}: Keras cannot load it ({one_line(error)})") from None
 
 
 def check_classifier(runner: LiteRTModel, source: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_mv2.utils.keras_files import check_keras_file, one_line
 from keras_mv2.weights.cvnets_keys import assign_cvnets_state_dict, infer_alpha
 from keras_mv2.weights.dense_keys import assign_dense_state_dict
 from keras_mv2.weights.download import fetch_published
@@ -83,6 +84,10 @@ def load_weights(model: keras.Model, weights: str | Path, alpha: float | None = 
                 f"{published_names(task)} or a Hub id (hf://owner/repository)"
             )
         if path.name.endswith(".h5"):
+            try:
+                check_keras_file(path)
+            except ValueError as error:
+                raise CheckpointError(str(error)) from None
             _load_keras_weights(model, path)
             return model
         if path.suffix == ".keras":
@@ -102,4 +107,4 @@ def _load_keras_weights(model: keras.Model, path: Path) -> None:
     except Exception as error:  # Keras raises ValueError, KeyError or OSError here depending on the fault
         for variable, value in zip(model.weights, snapshot, strict=True):
             variable.assign(value)
-        raise CheckpointError(f"{path}: does not fit model '{model.name}' ({type(error).__name__}: {error})") from None
+        raise CheckpointError(f"{path}: does not fit model '{model.name}' ({one_line(error)})") from None
