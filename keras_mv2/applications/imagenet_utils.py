@@ -49,6 +49,10 @@ def preprocess_input(x, data_format=None):
     return x
 
 
+# The largest resized picture eval_transform makes before cropping (64 MB in Pillow's RGB).
+_MAX_CANVAS = 16_000_000
+
+
 def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
     """The reference evaluation transform: bicubic resize of the short side to ``size * 288/256``
     (288 for 256), then a centre crop to ``size``. Takes a path, a PIL image or an HWC RGB array
@@ -76,8 +80,10 @@ def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
     scale = short / min(width, height)
     new_w, new_h = max(crop_w, round(width * scale)), max(crop_h, round(height * scale))
     left, top = (new_w - crop_w) // 2, (new_h - crop_h) // 2
-    # Only the crop of the resized picture is computed (Pillow's box: the same kernel and pixels), never the
-    # whole resized canvas, which for a 100000 x 1 picture would take 33 GB.
+    if new_w * new_h <= _MAX_CANVAS:  # an ordinary picture: resize, then crop
+        image = image.resize((new_w, new_h), Image.Resampling.BICUBIC)
+        return np.asarray(image.crop((left, top, left + crop_w, top + crop_h)), dtype=np.float32)
+    # An extreme aspect ratio (100000 x 1 asked for 33 GB): only the crop is computed, with Pillow's box (the
+    # same kernel; its two passes round differently, by up to a few levels).
     box = (left * width / new_w, top * height / new_h, (left + crop_w) * width / new_w, (top + crop_h) * height / new_h)
-    image = image.resize((crop_w, crop_h), Image.Resampling.BICUBIC, box=box)
-    return np.asarray(image, dtype=np.float32)
+    return np.asarray(image.resize((crop_w, crop_h), Image.Resampling.BICUBIC, box=box), dtype=np.float32)
