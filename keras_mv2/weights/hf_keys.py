@@ -81,10 +81,10 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
         raise CheckpointError(f"{path}: corrupt safetensors file ({str(error)[:200]})") from None
     state = {}
     for name, view in views:
-        raw = view["data"]
+        array = np.frombuffer(view["data"], "<u2" if view["dtype"] == "BF16" else _SAFETENSORS_TYPES[view["dtype"]])
         if view["dtype"] == "BF16":  # NumPy has no bfloat16: its 16 bits are float32's upper half
-            raw = (np.frombuffer(raw, "<u2").astype("<u4") << 16).tobytes()
-        state[name] = np.frombuffer(bytearray(raw), _SAFETENSORS_TYPES[view["dtype"]]).reshape(view["shape"])
+            array = (array.astype("<u4") << 16).view("<f4")
+        state[name] = array.reshape(view["shape"])
     if len(state) != len(header):
         raise CheckpointError(f"{path}: the header lists {len(header)} tensors, the file holds {len(state)}")
     return state
