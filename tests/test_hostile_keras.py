@@ -40,6 +40,25 @@ def huge_dataset_weights(path: Path) -> Path:
     return path
 
 
+def huge_dataset_archive(path: Path, valid: Path, scratch: Path) -> Path:
+    """``valid`` (a .keras archive) with its weights' kernel replaced by a 3.6 GB dataset that stores nothing."""
+    import h5py
+
+    with zipfile.ZipFile(valid) as archive:
+        (scratch / "model.weights.h5").write_bytes(archive.read("model.weights.h5"))
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    with h5py.File(scratch / "model.weights.h5", "r+") as file:
+        kernels = []
+        file.visititems(lambda key, item: kernels.append(key) if getattr(item, "ndim", 0) == 2 else None)
+        del file[kernels[0]]
+        file.create_dataset(kernels[0], shape=(30_000, 30_000), dtype="f4")
+    entries["model.weights.h5"] = (scratch / "model.weights.h5").read_bytes()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
 def config_bomb(path: Path, valid: Path) -> Path:
     """A real .keras archive whose config.json is followed by 2 GiB of spaces' worth of zeros."""
     with zipfile.ZipFile(valid) as archive:
@@ -56,6 +75,8 @@ def build(folder: Path) -> None:
     huge_dataset_weights(folder / "huge.weights.h5")
     tiny_model().save(folder / "valid.keras")
     config_bomb(folder / "config-bomb.keras", folder / "valid.keras")
+    (folder / "scratch").mkdir()
+    huge_dataset_archive(folder / "huge-dataset.keras", folder / "valid.keras", folder / "scratch")
     with zipfile.ZipFile(folder / "no-config.keras", "w") as archive:
         archive.writestr("notes.txt", "not a model")
     with zipfile.ZipFile(folder / "valid.keras") as source, zipfile.ZipFile(folder / "bad-class.keras", "w") as target:
@@ -89,7 +110,7 @@ def worker(folder: Path) -> dict:
         "fifo-weights": lambda: load_weights(tiny_model(), folder / "fifo.weights.h5"),
         "huge-dataset-weights": lambda: load_weights(tiny_model(), folder / "huge.weights.h5"),
     }
-    for name in ("config-bomb", "no-config", "bad-class", "text"):
+    for name in ("config-bomb", "huge-dataset", "no-config", "bad-class", "text"):
         model = str(folder / f"{name}.keras")
         cases[f"{name}-classify"] = _cli(["classify", model, photo])
         cases[f"{name}-export"] = _cli(["export", str(folder / f"{name}.tflite"), "--model", model])
@@ -128,6 +149,7 @@ def test_datasets_larger_than_the_file_are_refused_before_reading(report):
     ("name", "reason"),
     [
         ("config-bomb", r"entry 'config\.json': 21474\d+ bytes, more than the 16777216 allowed"),
+        ("huge-dataset", r"entry 'model\.weights\.h5': dataset '\S+' declares 3600000000 bytes but stores 0"),
         ("no-config", r"Keras cannot load it \(\w+"),
         ("bad-class", r"Keras cannot load it \(\w+.*NoSuchLayer"),
         ("text", r"not a readable \.keras archive \(BadZipFile"),
