@@ -165,7 +165,8 @@ def _decoding_problem(path: str) -> str | None:
 
 
 def _decode(path):
-    """Decode in the input pipeline with :func:`load_image`, the same pixels every other command sees."""
+    """Decode in the input pipeline with :func:`load_image`, the same pixels every other command sees; kept
+    as uint8 (3 bytes a pixel, not float32's 12) until the crop and resize, which give float32."""
     import tensorflow as tf
 
     def read(name) -> np.ndarray:
@@ -174,7 +175,7 @@ def _decode(path):
 
     image = tf.numpy_function(read, [path], tf.uint8, stateful=False, name="load_image")
     image.set_shape((None, None, 3))
-    return tf.cast(image, tf.float32)
+    return image
 
 
 def _random_resized_crop(image, size: int, scale: tuple[float, float], seed):
