@@ -16,21 +16,25 @@ from keras_mv2.utils import write_atomically
 
 def app_properties(model_path: str | Path, quantization: str) -> tuple[dict[str, str], str]:
     """The properties the app needs, and the labels text, for the ``.tflite`` at ``model_path``."""
-    from edge.metadata import read_metadata
+    from edge.metadata import metadata_buffer, read_metadata
+    from edge.predictor import check_classifier
     from edge.runtime import LiteRTModel
 
     model_path = Path(model_path)
     runner = LiteRTModel.load(model_path)
-    try:
-        metadata = read_metadata(model_path)
-    except (ValueError, RuntimeError):
-        metadata = {"json": {}, "files": {}}
+    check_classifier(runner, str(model_path))
+    data = model_path.read_bytes()
+    metadata = {"json": {}, "files": {}}
+    if metadata_buffer(data, str(model_path)) is not None:
+        metadata = read_metadata(data, str(model_path))
     labels = metadata["files"].get("labels.txt")
     if not labels:
         raise EdgeError(f"{model_path}: no labels.txt in its metadata; export it with `mv2 export`")
-    units = metadata["json"]["subgraph_metadata"][0]["input_tensor_metadata"][0].get("process_units", [])
+    subgraphs = metadata["json"].get("subgraph_metadata") or [{}]
+    inputs = subgraphs[0].get("input_tensor_metadata") or [{}]
+    units = inputs[0].get("process_units", [])
     normalization = next((u["options"] for u in units if u.get("options_type") == "NormalizationOptions"), None)
-    if normalization is None:
+    if normalization is None or not normalization["mean"] or not normalization["std"]:
         raise EdgeError(f"{model_path}: its metadata has no NormalizationOptions")
     height, width = runner.input_size
     classes = int(runner.output_details["shape"][-1])

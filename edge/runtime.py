@@ -18,6 +18,8 @@ KERNEL_SETS = ("xnnpack", "cpu")
 # Shared libraries of the optional delegates, tried in order.
 _GPU_LIBRARIES = ("libtensorflowlite_gpu_delegate.so", "libLiteRtGpuAccelerator.so")
 _EDGETPU_LIBRARIES = {"Linux": "libedgetpu.so.1", "Darwin": "libedgetpu.1.dylib", "Windows": "edgetpu.dll"}
+# The largest input a model may declare (a 4096 x 4096 RGB float32 image takes 192 MiB).
+MAX_INPUT_BYTES = 256 << 20
 
 
 def make_interpreter(
@@ -51,6 +53,7 @@ def make_interpreter(
     if not isinstance(model, bytes) and not Path(model).is_file():
         raise EdgeError(f"{model}: no such .tflite file")
 
+    what = (name or "the model given as bytes") if isinstance(model, bytes) else str(model)
     options: dict = {"num_threads": threads, "experimental_preserve_all_tensors": keep_all_tensors}
     if delegate == "cpu":
         options["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
@@ -68,9 +71,11 @@ def make_interpreter(
             warnings.filterwarnings("ignore", message=".*experimental_preserve_all_tensors")
             with native_logs_captured():  # LiteRT announces its XNNPACK delegate on the console
                 interpreter = Interpreter(**source, **options)
+                _check_input_sizes(interpreter, what)  # before allocating what the model declares
                 interpreter.allocate_tensors()
+    except EdgeError:
+        raise
     except (ValueError, RuntimeError) as error:
-        what = (name or "the model given as bytes") if isinstance(model, bytes) else str(model)
         raise EdgeError(f"{what}: LiteRT cannot load it ({error})") from None
     return interpreter
 
@@ -113,6 +118,17 @@ def describe_cpu(cpu: dict) -> str:
     return f"{cpu['model']} ({cpu['architecture']}; {features})"
 
 
+def _check_input_sizes(interpreter, what: str) -> None:
+    for detail in interpreter.get_input_details():
+        shape = [int(d) for d in detail["shape"]]
+        size = int(np.prod(shape, dtype=np.int64)) * np.dtype(detail["dtype"]).itemsize
+        if size > MAX_INPUT_BYTES:
+            raise EdgeError(
+                f"{what}: its input '{detail['name']}' of shape {shape} takes {size} bytes "
+                f"(at most {MAX_INPUT_BYTES} are accepted)"
+            )
+
+
 def _load_first(load_delegate, libraries, what: str):
     errors = []
     for library in libraries:
@@ -138,15 +154,17 @@ class LiteRTModel:
 
     @property
     def input_details(self) -> dict:
-        return self.interpreter.get_input_details()[0]
+        return _first(self.interpreter.get_input_details(), "input")
 
     @property
     def output_details(self) -> dict:
-        return self.interpreter.get_output_details()[0]
+        return _first(self.interpreter.get_output_details(), "output")
 
     @property
     def input_size(self) -> tuple[int, int]:
         shape = self.input_details["shape"]
+        if len(shape) != 4:
+            raise EdgeError(f"the model's input has shape {list(shape)}, not [1, height, width, channels]")
         return int(shape[1]), int(shape[2])
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
@@ -170,3 +188,9 @@ class LiteRTModel:
             scale, zero = out["quantization"]
             result = (result.astype(np.float32) - zero) * scale
         return result
+
+
+def _first(details: list[dict], what: str) -> dict:
+    if not details:
+        raise EdgeError(f"the model has no {what} tensor")
+    return details[0]

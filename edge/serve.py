@@ -51,7 +51,8 @@ def load_demo_model(path: str | Path) -> DemoModel:
     Raises:
         EdgeError: no such file, not a LiteRT model, or no image-classifier metadata.
     """
-    from edge.metadata import read_metadata
+    from edge.metadata import metadata_buffer, read_metadata
+    from edge.predictor import check_classifier
     from edge.runtime import LiteRTModel
 
     path = Path(path)
@@ -59,10 +60,8 @@ def load_demo_model(path: str | Path) -> DemoModel:
         raise EdgeError(f"{path}: no such .tflite file (export one with `mv2 export {path.name}`)")
     data = path.read_bytes()
     runner = LiteRTModel.load(data, name=str(path))  # raises EdgeError for a file that is not a model
-    try:
-        labels = read_metadata(data)["files"]
-    except (ValueError, RuntimeError):
-        labels = {}
+    check_classifier(runner, str(path))
+    labels = read_metadata(data, str(path))["files"] if metadata_buffer(data, str(path)) is not None else {}
     if not labels:
         raise EdgeError(f"{path}: no image-classifier metadata with labels; export the model with `mv2 export`")
     classes = int(runner.output_details["shape"][-1])

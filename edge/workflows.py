@@ -19,7 +19,7 @@ from edge.errors import EdgeError
 from edge.evaluation import accuracy_table, labelled_class_names, predicted_classes
 from edge.export import ExportReport, check_output_path, export_classifier
 from edge.fidelity import per_layer_errors, write_csv
-from edge.predictor import load_predictor
+from edge.predictor import load_keras_model, load_predictor
 from edge.representative import calibration_data, generated
 from edge.runtime import KERNEL_SETS
 from keras_mv2.applications import build_model, class_names, eval_transform, task_dataset
@@ -38,9 +38,9 @@ def classifier_model(model_file: str | Path | None = None, alpha: float | None =
     count from a checkpoint file when not given)."""
     if model_file:
         path = Path(model_file)
-        if path.suffix != ".keras" or not path.is_file():
+        if path.suffix != ".keras" or not path.exists():
             raise EdgeError(f"{path}: no such .keras file")
-        return keras.models.load_model(path)
+        return load_keras_model(path)
     return build_model("classification", alpha, weights, size)
 
 

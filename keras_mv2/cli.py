@@ -47,12 +47,13 @@ def _export_dense(args) -> int:
 
 def _classify(args) -> int:
     from edge.workflows import classify_files
+    from keras_mv2.utils.console import printable
 
     for path, rows in zip(args.images, classify_files(args.model_file, args.images, args.delegate, args.threads,
                                                       args.top), strict=True):  # fmt: skip
         print(path)
         for rank, (name, score) in enumerate(rows, 1):
-            print(f"  {rank}. {name:<32s} {score:.4f}")
+            print(f"  {rank}. {printable(name, 64):<32s} {score:.4f}")  # labels come from the model file
     return 0
 
 
@@ -282,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from keras_mv2.utils.console import quiet_tensorflow
+    from keras_mv2.utils.console import console_message, quiet_tensorflow
 
     argv = sys.argv[1:] if argv is None else argv
     quiet_tensorflow(verbose="--verbose" in argv)  # before build_parser imports TensorFlow
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CheckpointError, EdgeError, FileNotFoundError, ValueError) as error:  # DatasetError is a ValueError
-        print(f"mv2 {args.command}: error: {error}", file=sys.stderr)
+        print(f"mv2 {args.command}: error: {console_message(str(error))}", file=sys.stderr)
         return 2
 
 

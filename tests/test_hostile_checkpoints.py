@@ -227,6 +227,12 @@ ATTACKS: dict[str, Attack] = {
         "data.pkl",
         r"BUILD applied to _rebuild_tensor_v2",
     ),
+    "duplicate-state-dict-key": Attack(
+        lambda p: pt(p, PROTO + state_dict(("w", tensor(persistent_id())), ("w", tensor(persistent_id()))) + STOP),
+        "pt",
+        "data.pkl",
+        r"the dictionary key 'w' is given twice",
+    ),
     "setitem-on-storage-type": Attack(
         lambda p: pt(p, PROTO + name("torch", "FloatStorage") + text("dtype") + text("<f8") + b"s."),
         "pt",
@@ -472,8 +478,10 @@ def report(tmp_path_factory) -> dict:
     for attack_name, attack in ATTACKS.items():
         attack.build(folder / f"{attack_name}.{attack.reader}")
     command = [sys.executable, __file__, str(folder)]
+    root = str(Path(__file__).resolve().parents[1])  # this checkout's code, not an installed copy's
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
     except subprocess.TimeoutExpired as expired:
         started = re.findall(r"^start (\S+)", (expired.stderr or b"").decode(errors="replace"), re.MULTILINE)
         pytest.fail(f"the worker hung; last attack started: {started[-1] if started else 'none'}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_mv2.utils import load_image
-from keras_mv2.utils.images import image_to_rgb
+from keras_mv2.utils.images import image_to_rgb, pixel_limit
 
 # ml-cvnets evaluates at 256 after resizing the short side to 288: the crop keeps 256/288 of it.
 EVAL_RESIZE_RATIO = 288 / 256
@@ -49,6 +49,10 @@ def preprocess_input(x, data_format=None):
     return x
 
 
+# The largest resized picture eval_transform makes before cropping (64 MB in Pillow's RGB).
+_MAX_CANVAS = 16_000_000
+
+
 def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
     """The reference evaluation transform: bicubic resize of the short side to ``size * 288/256``
     (288 for 256), then a centre crop to ``size``. Takes a path, a PIL image or an HWC RGB array
@@ -67,13 +71,19 @@ def eval_transform(image, size: int | tuple[int, int] = 256) -> np.ndarray:
         if image.size and not (np.isfinite(image).all() and image.min() >= 0 and image.max() <= 255):
             raise ValueError(f"expected RGB values in [0, 255], got [{image.min()}, {image.max()}] ({image.dtype})")
         image = np.round(image).astype(np.uint8)
-    image = Image.fromarray(image)
     crop_h, crop_w = (size, size) if isinstance(size, int) else size
+    if crop_h * crop_w > pixel_limit():
+        raise ValueError(f"an output of {crop_w}x{crop_h} pixels is more than the {pixel_limit()} allowed")
+    image = Image.fromarray(image)
     short = round(min(crop_h, crop_w) * EVAL_RESIZE_RATIO)
     width, height = image.size
     scale = short / min(width, height)
     new_w, new_h = max(crop_w, round(width * scale)), max(crop_h, round(height * scale))
-    image = image.resize((new_w, new_h), Image.Resampling.BICUBIC)
     left, top = (new_w - crop_w) // 2, (new_h - crop_h) // 2
-    image = image.crop((left, top, left + crop_w, top + crop_h))
-    return np.asarray(image, dtype=np.float32)
+    if new_w * new_h <= _MAX_CANVAS:  # an ordinary picture: resize, then crop
+        image = image.resize((new_w, new_h), Image.Resampling.BICUBIC)
+        return np.asarray(image.crop((left, top, left + crop_w, top + crop_h)), dtype=np.float32)
+    # An extreme aspect ratio (100000 x 1 asked for 33 GB): only the crop is computed, with Pillow's box (the
+    # same kernel; its two passes round differently, by up to a few levels).
+    box = (left * width / new_w, top * height / new_h, (left + crop_w) * width / new_w, (top + crop_h) * height / new_h)
+    return np.asarray(image.resize((crop_w, crop_h), Image.Resampling.BICUBIC, box=box), dtype=np.float32)

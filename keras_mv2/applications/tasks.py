@@ -13,6 +13,7 @@ import keras
 from keras_mv2.applications.deeplabv3 import DATASETS, DeepLabV3MobileViTv2
 from keras_mv2.applications.mobilevitv2 import MobileViTv2
 from keras_mv2.applications.ssdlite import SSDLiteMobileViTv2
+from keras_mv2.architecture import stage_widths
 from keras_mv2.weights import (
     TASKS,
     CheckpointError,
@@ -22,6 +23,8 @@ from keras_mv2.weights import (
     read_state_dict,
     state_alpha,
 )
+from keras_mv2.weights.cvnets_keys import CLASSIFIER_PREFIXES
+from keras_mv2.weights.validate import check_state_dict
 
 DEFAULT_SIZES = {"classification": 256, "segmentation": 512, "detection": 320}
 DEFAULT_DATASETS = {"classification": "imagenet", "segmentation": "pascal_voc", "detection": "coco"}
@@ -45,12 +48,24 @@ def classifier_from_state(
     state: dict, source: str, alpha: float | None = None, classes: int | None = None, **kwargs
 ) -> keras.Model:
     """``MobileViTv2`` sized by a classification state dict (ml-cvnets names) and loaded from it; ``source``
-    names it in errors. Width and class count default to what its shapes say."""
+    names it in errors. Width and class count default to what its shapes say, read only once every tensor
+    is checked; the classifier must take the width's features, so its class count is backed by values in
+    the file (a head of zero-size tensors cannot ask for millions of classes)."""
+    check_state_dict(state, source)
     if alpha is None:
         alpha = state_alpha(state)
         if alpha is None:
             raise CheckpointError(f"{source}: its channel widths match no published alpha; give alpha")
-    model = MobileViTv2(alpha, classes=classes or checkpoint_classes(state) or 1000, **kwargs)
+    found = checkpoint_classes(state)
+    if found is not None and kwargs.get("include_top", True):
+        weight = next(state[f"{p}.weight"] for p in CLASSIFIER_PREFIXES if f"{p}.weight" in state)
+        features = stage_widths(alpha)["layer_5"]
+        if weight.shape[1] != features:
+            raise CheckpointError(
+                f"{source}: its classifier takes {weight.shape[1]} features, "
+                f"the alpha={alpha} backbone gives {features}"
+            )
+    model = MobileViTv2(alpha, classes=classes or found or 1000, **kwargs)
     assign_cvnets_state_dict(model, state, source=source)
     return model
 

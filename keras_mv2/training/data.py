@@ -16,6 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from keras_mv2.utils import IMAGE_SUFFIXES, load_image
+from keras_mv2.utils.images import image_pixels, pixel_limit
+
+# How deep images may lie under a class folder (a photo library's year/month/day is 3).
+MAX_FOLDER_DEPTH = 32
 
 
 class DatasetError(ValueError):
@@ -75,15 +79,14 @@ def scan_image_folder(
     _refuse_links_into(root, classes)
     files, labels = [], []
     for label, name in enumerate(classes):
-        images = sorted(str(p) for p in (root / name).rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        images = _images_under(root / name)
         if not images:
             raise DatasetError(f"{root / name}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
         files += images
         labels += [label] * len(images)
     skipped: list[str] = []
     if check_images:
-        with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
-            problems = list(pool.map(_decoding_problem, files))
+        problems = _decoding_problems(files, workers or os.cpu_count() or 1)
         skipped = [problem for problem in problems if problem is not None]
         if skipped and not skip_unreadable:
             listed = "\n  ".join(skipped[:10]) + ("\n  ..." if len(skipped) > 10 else "")
@@ -97,6 +100,29 @@ def scan_image_folder(
             if label not in labels:
                 raise DatasetError(f"{root / name}: no readable images ({len(skipped)} skipped in {root})")
     return ImageFolder(files, np.array(labels, np.int32), classes, skipped)
+
+
+def _images_under(folder: Path) -> list[str]:
+    """The image files under ``folder``, sorted, at most :data:`MAX_FOLDER_DEPTH` folders deep.
+
+    Walked with a list rather than ``Path.rglob``, which recurses once per level (a tree 1,500 deep was a
+    RecursionError); like ``rglob``, links to folders are not followed.
+    """
+    found, pending = [], [(folder, 0)]
+    while pending:
+        current, depth = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as error:
+            raise DatasetError(f"{current}: cannot be listed ({error.strerror or error})") from None
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    raise DatasetError(f"{folder}: folders nested more than {MAX_FOLDER_DEPTH} deep")
+                pending.append((Path(entry.path), depth + 1))
+            elif Path(entry.name).suffix.lower() in IMAGE_SUFFIXES and entry.is_file():
+                found.append(entry.path)
+    return sorted(found)
 
 
 def _refuse_links_into(root: Path, classes: list[str]) -> None:
@@ -114,6 +140,22 @@ def _refuse_links_into(root: Path, classes: list[str]) -> None:
             )
 
 
+def _decoding_problems(files: list[str], workers: int) -> list[str | None]:
+    """Decode every file once, in parallel within the memory of one picture at the pixel limit: pictures of
+    up to ``limit / workers`` pixels go to the threads, larger ones are decoded one after another in this
+    thread (a thread's allocator keeps what it freed for its own next picture, so two large pictures in two
+    threads cost twice the memory even one after the other)."""
+    share = pixel_limit() // workers
+    small = [index for index, path in enumerate(files) if image_pixels(path) <= share]
+    problems: list[str | None] = [None] * len(files)
+    with ThreadPoolExecutor(workers) as pool:
+        for index, problem in zip(small, pool.map(_decoding_problem, [files[i] for i in small]), strict=True):
+            problems[index] = problem
+    for index in sorted(set(range(len(files))) - set(small)):
+        problems[index] = _decoding_problem(files[index])
+    return problems
+
+
 def _decoding_problem(path: str) -> str | None:
     try:
         load_image(path)
@@ -123,7 +165,8 @@ def _decoding_problem(path: str) -> str | None:
 
 
 def _decode(path):
-    """Decode in the input pipeline with :func:`load_image`, the same pixels every other command sees."""
+    """Decode in the input pipeline with :func:`load_image`, the same pixels every other command sees; kept
+    as uint8 (3 bytes a pixel, not float32's 12) until the crop and resize, which give float32."""
     import tensorflow as tf
 
     def read(name) -> np.ndarray:
@@ -132,7 +175,7 @@ def _decode(path):
 
     image = tf.numpy_function(read, [path], tf.uint8, stateful=False, name="load_image")
     image.set_shape((None, None, 3))
-    return tf.cast(image, tf.float32)
+    return image
 
 
 def _random_resized_crop(image, size: int, scale: tuple[float, float], seed):
@@ -147,13 +190,20 @@ def _random_resized_crop(image, size: int, scale: tuple[float, float], seed):
 
 
 def _eval_resize(image, size: int):
+    """Short side to ``size * 288/256``, centre crop to ``size``: only the crop is computed (TensorFlow's
+    ``ScaleAndTranslate``, the kernel of its bicubic resize), never the whole resized picture, which for an
+    extreme aspect ratio is a huge canvas (a 100000 x 1 picture: 34 GB)."""
     import tensorflow as tf
 
     short = math.floor(size * 288 / 256)
     shape = tf.cast(tf.shape(image)[:2], tf.float32)
-    factor = short / tf.reduce_min(shape)
-    resized = tf.image.resize(image, tf.cast(tf.round(shape * factor), tf.int32), method="bicubic")
-    return tf.clip_by_value(tf.image.resize_with_crop_or_pad(resized, size, size), 0, 255)
+    resized = tf.maximum(tf.round(shape * short / tf.reduce_min(shape)), size)
+    offset = tf.floor((resized - size) / 2)
+    crop = tf.raw_ops.ScaleAndTranslate(
+        images=image[None], size=[size, size], scale=resized / shape, translation=-offset,
+        kernel_type="keyscubic", antialias=False,
+    )[0]  # fmt: skip
+    return tf.clip_by_value(crop, 0, 255)
 
 
 @dataclass

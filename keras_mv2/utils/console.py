@@ -80,3 +80,17 @@ def quiet_tensorflow(verbose: bool = False) -> None:
         except ImportError:
             if module == "tensorflow":  # the LiteRT runtime is optional, TensorFlow is not
                 raise
+
+
+def printable(text: str, limit: int | None = 120) -> str:
+    """``text`` read from a file, safe to print on one line: control characters (newlines, ANSI escapes)
+    escaped as ``\\n``, ``\\x1b``; cut at ``limit`` characters."""
+    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return escaped if limit is None or len(escaped) <= limit else escaped[:limit] + "..."
+
+
+def console_message(text: str) -> str:
+    """An error message for the console: control characters escaped (newlines kept) and every later line
+    indented, so no text taken from a file can pass for a line of ours (``mv2 ...: error: ...``)."""
+    lines = [printable(line, None) for line in text.split("\n")]
+    return "\n".join(lines[:1] + [line if line.startswith(" ") else "  " + line for line in lines[1:]])

@@ -2,8 +2,9 @@
 
 Modules: ``registry`` (Apple's published checkpoints), ``download`` (fetch, check, convert, cache),
 ``hub`` (Hugging Face Hub ids), ``torch_reader`` / ``hf_keys`` (reading files without PyTorch),
-``assign`` (the key-assignment engine), ``cvnets_keys`` / ``dense_keys`` (the key maps per task),
-``loader`` (``load_weights``, which dispatches on all of the above).
+``validate`` (every tensor's type, rank and values, checked before use), ``assign`` (the key-assignment
+engine), ``cvnets_keys`` / ``dense_keys`` (the key maps per task), ``loader`` (``load_weights``, which
+dispatches on all of the above).
 """
 
 from keras_mv2.weights.cvnets_keys import assign_cvnets_state_dict, checkpoint_classes, infer_alpha, state_alpha

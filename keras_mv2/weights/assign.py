@@ -15,10 +15,9 @@ import keras
 import numpy as np
 
 from keras_mv2.layers import ConvNormAct, LayerNorm2D
+from keras_mv2.utils.console import printable
 from keras_mv2.weights.errors import CheckpointError
-
-# Checkpoint entries that carry no model state.
-IGNORED_SUFFIXES = (".num_batches_tracked",)
+from keras_mv2.weights.validate import IGNORED_SUFFIXES, check_state_dict
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,7 @@ def check_targets(
     Checkpoint keys starting with ``ignored_prefixes`` may be left over (a head the model does not have).
     ``diagnose`` may add a sentence naming the likely cause (another width, another class count).
     """
+    check_state_dict(state, source)
     wanted = {t.key for t in targets}
     missing = sorted(wanted - state.keys())
     unexpected = sorted(k for k in state.keys() - wanted if not (ignored_prefixes and k.startswith(ignored_prefixes)))
@@ -106,8 +106,11 @@ def check_targets(
     mismatched = []
     for target in targets:
         if target.key in state:
-            shape = target.transform(np.asarray(state[target.key])).shape
-            expected = tuple(target.variable.shape)
+            value, expected = state[target.key], tuple(target.variable.shape)
+            if value.ndim != len(expected):  # before the layout change, which assumes the rank
+                mismatched.append(f"'{target.key}' has rank {value.ndim} {value.shape}, model wants {expected}")
+                continue
+            shape = target.transform(value).shape
             if shape != expected:
                 mismatched.append(f"'{target.key}' is {shape} after conversion, model wants {expected}")
     if mismatched:
@@ -118,11 +121,17 @@ def check_targets(
 
 
 def write_targets(state: dict[str, np.ndarray], targets: list[Target]) -> None:
-    """Copy every target's value into its variable, in the variable's dtype (after :func:`check_targets`)."""
-    for target in targets:
-        value = target.transform(np.asarray(state[target.key]))
-        target.variable.assign(value.astype(keras.backend.standardize_dtype(target.variable.dtype)))
+    """Copy every target's value into its variable, in the variable's dtype (after :func:`check_targets`).
+
+    Every value is converted before the first is assigned, so nothing can fail half-way through.
+    """
+    values = [
+        target.transform(np.asarray(state[target.key])).astype(keras.backend.standardize_dtype(target.variable.dtype))
+        for target in targets
+    ]
+    for target, value in zip(targets, values, strict=True):
+        target.variable.assign(value)
 
 
 def _sample(keys: list[str], count: int = 3) -> str:
-    return ", ".join(f"'{k}'" for k in keys[:count]) + (" ..." if len(keys) > count else "")
+    return ", ".join(f"'{printable(k)}'" for k in keys[:count]) + (" ..." if len(keys) > count else "")

@@ -128,13 +128,14 @@ def _diagnose(model: keras.Model, state: dict[str, np.ndarray]) -> str:
 def checkpoint_classes(state: dict[str, np.ndarray]) -> int | None:
     """The class count of a classification state dict's classifier, or ``None`` without one."""
     weight = next((state[f"{p}.weight"] for p in CLASSIFIER_PREFIXES if f"{p}.weight" in state), None)
-    return None if weight is None else int(weight.shape[0])
+    return None if weight is None or np.ndim(weight) != 2 else int(weight.shape[0])
 
 
 def state_alpha(state: dict[str, np.ndarray], key_prefix: str = "") -> float | None:
     """The published width whose channel counts an ml-cvnets state dict has, or ``None``."""
     keys = [STEM_KEY] + [f"layer_{s}.0.block.red_1x1.block.conv.weight" for s in range(1, len(STAGES) + 1)]
-    signature = tuple(state[key_prefix + k].shape[0] if key_prefix + k in state else None for k in keys)
+    shapes = [np.shape(state[key_prefix + k]) if key_prefix + k in state else () for k in keys]
+    signature = tuple(shape[0] if len(shape) == 4 else None for shape in shapes)  # convolution kernels only
     return published_alpha(signature)
 
 

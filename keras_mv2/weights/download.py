@@ -35,6 +35,7 @@ from keras_mv2.weights.errors import CheckpointError
 from keras_mv2.weights.npz_reader import read_npz_state_dict
 from keras_mv2.weights.registry import PublishedCheckpoint, published, published_names
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
+from keras_mv2.weights.validate import check_state_dict
 
 CACHE_DIR_ENV = "KERAS_MV2_CACHE_DIR"
 TIMEOUT_ENV = "KERAS_MV2_DOWNLOAD_TIMEOUT"
@@ -84,6 +85,7 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
     if target.is_file():
         try:
             state = read_npz_state_dict(target)
+            check_state_dict(state, str(target))
             _check_published(entry, alpha, state, str(target))
             return state
         except CheckpointError:  # damaged, or left by an older version: download it again
@@ -95,6 +97,7 @@ def fetch_published(name: str, alpha: float, progress: bool = True) -> dict[str,
         downloaded = Path(scratch) / "checkpoint.pt"
         _download(url, downloaded, progress, entry.mirror_variable, timeout)
         state = read_torch_checkpoint(downloaded)
+        check_state_dict(state, url)
         _check_published(entry, alpha, state, url)
         converted = Path(scratch) / "converted.npz"
         np.savez(converted, **state)

@@ -12,6 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_mv2.utils.keras_files import check_keras_file, one_line
 from keras_mv2.weights.cvnets_keys import assign_cvnets_state_dict, infer_alpha
 from keras_mv2.weights.dense_keys import assign_dense_state_dict
 from keras_mv2.weights.download import fetch_published
@@ -21,6 +22,7 @@ from keras_mv2.weights.hub import fetch_from_hub, is_hub_id
 from keras_mv2.weights.npz_reader import read_npz_state_dict
 from keras_mv2.weights.registry import published, published_names
 from keras_mv2.weights.torch_reader import read_torch_checkpoint
+from keras_mv2.weights.validate import check_state_dict
 
 
 def model_task(model: keras.Model) -> str:
@@ -34,7 +36,10 @@ def model_task(model: keras.Model) -> str:
 
 
 def read_state_dict(source: str | Path) -> dict[str, np.ndarray]:
-    """Read any supported checkpoint file or directory as an ml-cvnets-keyed state dict of arrays."""
+    """Read any supported checkpoint file or directory as an ml-cvnets-keyed state dict of arrays.
+
+    Every tensor is checked (:func:`~keras_mv2.weights.validate.check_state_dict`) before it is returned.
+    """
     path = Path(source)
     if path.is_dir() or path.suffix == ".safetensors":
         state = read_hf_checkpoint(path)
@@ -42,6 +47,7 @@ def read_state_dict(source: str | Path) -> dict[str, np.ndarray]:
         state = read_npz_state_dict(path)
     else:
         state = read_torch_checkpoint(path)
+    check_state_dict(state, str(path))
     return hf_to_cvnets(state, str(path)) if is_hf_state_dict(state) else state
 
 
@@ -78,6 +84,10 @@ def load_weights(model: keras.Model, weights: str | Path, alpha: float | None = 
                 f"{published_names(task)} or a Hub id (hf://owner/repository)"
             )
         if path.name.endswith(".h5"):
+            try:
+                check_keras_file(path)
+            except ValueError as error:
+                raise CheckpointError(str(error)) from None
             _load_keras_weights(model, path)
             return model
         if path.suffix == ".keras":
@@ -97,4 +107,4 @@ def _load_keras_weights(model: keras.Model, path: Path) -> None:
     except Exception as error:  # Keras raises ValueError, KeyError or OSError here depending on the fault
         for variable, value in zip(model.weights, snapshot, strict=True):
             variable.assign(value)
-        raise CheckpointError(f"{path}: does not fit model '{model.name}' ({type(error).__name__}: {error})") from None
+        raise CheckpointError(f"{path}: does not fit model '{model.name}' ({one_line(error)})") from None

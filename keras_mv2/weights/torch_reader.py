@@ -281,9 +281,13 @@ class _PickleMachine:
         if len(pairs) % 2:
             raise _RefusedError(f"{opcode} with an odd number of keys and values")
         keys, values = pairs[0::2], pairs[1::2]
+        seen = set()
         for key in keys:
             if type(key) not in (str, int):
                 raise _RefusedError(f"a dictionary key is {_describe(key)}; a state dict's keys are names or numbers")
+            if key in target.items or key in seen:  # the later value would silently win
+                raise _RefusedError(f"the dictionary key {_clip(repr(key))} is given twice")
+            seen.add(key)
         self._nested(target, values)
         if target.frozen:  # a value was the dictionary itself
             raise _RefusedError("a dictionary is placed inside itself")
