@@ -10,7 +10,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from edge.dense_fidelity import POSTPROCESS_OP
 from edge.errors import EdgeError
+from edge.runtime import KERNEL_SETS, cpu_description, make_interpreter, quantized_input
 from keras_mv2.utils import write_atomically
 
 
@@ -174,8 +176,6 @@ def compare_kernels(
     model output; in the other every op reads its own copy of its inputs, fed from the second kernel set's
     first run, so each op is measured alone on identical inputs.
     """
-    from edge.runtime import KERNEL_SETS, cpu_description
-
     kernels = tuple(kernels or KERNEL_SETS)
     graph = litert_graph(flatbuffer)
     subgraph = graph.subgraphs[0]
@@ -215,8 +215,6 @@ class _Runner:
     """An interpreter on one kernel set, read by the original model's tensor indices (raw values)."""
 
     def __init__(self, flatbuffer: bytes, kernel: str):
-        from edge.runtime import make_interpreter
-
         self.interpreter = make_interpreter(flatbuffer, kernel, threads=1, name="the kernel check's model")
         self.inputs = self.interpreter.get_input_details()
         self.outputs = self.interpreter.get_output_details()
@@ -224,11 +222,7 @@ class _Runner:
     def run_image(self, image: np.ndarray) -> dict[int, np.ndarray]:
         """Every output for one float image, and the input as fed."""
         detail = self.inputs[0]
-        value = image[None]
-        if detail["dtype"] != np.float32:
-            scale, zero = detail["quantization"]
-            info = np.iinfo(detail["dtype"])
-            value = np.clip(np.round(value / scale + zero), info.min, info.max).astype(detail["dtype"])
+        value = quantized_input(detail, image[None])
         self.interpreter.set_tensor(detail["index"], value)
         self.interpreter.invoke()
         return {detail["index"]: value} | {d["index"]: self.interpreter.get_tensor(d["index"]) for d in self.outputs}
@@ -327,8 +321,6 @@ def op_name(graph, op) -> str:
 
 def _result_tensors(graph) -> list[int]:
     """The model's outputs, or the inputs of a detection post-processing op (its boxes and class scores)."""
-    from edge.dense_fidelity import POSTPROCESS_OP
-
     subgraph = graph.subgraphs[0]
     for op in subgraph.operators:
         if op_name(graph, op) == POSTPROCESS_OP:

@@ -177,17 +177,23 @@ class LiteRTModel:
 
     def _run_one(self, image: np.ndarray) -> np.ndarray:
         details, out = self.input_details, self.output_details
-        if details["dtype"] != np.float32:
-            scale, zero = details["quantization"]
-            info = np.iinfo(details["dtype"])
-            image = np.clip(np.round(image / scale + zero), info.min, info.max).astype(details["dtype"])
-        self.interpreter.set_tensor(details["index"], image)
+        self.interpreter.set_tensor(details["index"], quantized_input(details, image))
         self.interpreter.invoke()
         result = self.interpreter.get_tensor(out["index"])
         if out["dtype"] != np.float32:
             scale, zero = out["quantization"]
             result = (result.astype(np.float32) - zero) * scale
         return result
+
+
+def quantized_input(detail: dict, values: np.ndarray) -> np.ndarray:
+    """``values`` (float) as the input tensor described by ``detail`` takes them: quantised with its scale and
+    zero point, rounded and clipped, for an integer input; as they are for a float one."""
+    if detail["dtype"] == np.float32:
+        return values
+    scale, zero = detail["quantization"]
+    info = np.iinfo(detail["dtype"])
+    return np.clip(np.round(values / scale + zero), info.min, info.max).astype(detail["dtype"])
 
 
 def _first(details: list[dict], what: str) -> dict:

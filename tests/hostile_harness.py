@@ -38,7 +38,8 @@ def status(field: str) -> int:
     return int(match.group(1)) * 1024 if match else 0
 
 
-def _reset_peak() -> bool:
+def reset_peak() -> bool:
+    """Reset the process's peak resident size (Linux); False where it cannot be."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
         return True
@@ -58,7 +59,7 @@ def measure(name: str, call: Callable[[], object]) -> dict:
     """Run ``call``; its exception type and message (or ``None``), seconds and extra peak memory in MB."""
     print(f"start {name}", file=sys.stderr, flush=True)
     gc.collect()
-    per_case = _reset_peak()
+    per_case = reset_peak()
     before = status("VmRSS")
     start = time.perf_counter()
     try:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_harness import reset_peak, status
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -391,24 +392,6 @@ ATTACKS: dict[str, Attack] = {
 # The worker: runs every attack in one process, then loads Apple's fixture in that same process.
 
 
-def _status(field: str) -> int:
-    """A Linux /proc/self/status figure in bytes (0 elsewhere)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) * 1024 if match else 0
-
-
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 def worker(folder: Path) -> dict:
     import gc
     import resource
@@ -420,7 +403,7 @@ def worker(folder: Path) -> dict:
     readers = {"pt": read_torch_checkpoint, "npz": read_npz_state_dict}
     # A regression must fail the test, not exhaust the shared machine: at most 2 GiB more address space.
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _status("VmSize") + 2 * GIB
+    limit = status("VmSize") + 2 * GIB
     if limit > 2 * GIB:  # the current size is known (Linux)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
     maxrss_unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, KiB elsewhere
@@ -430,8 +413,8 @@ def worker(folder: Path) -> dict:
         path = folder / f"{attack_name}.{attack.reader}"
         print(f"start {attack_name}", file=sys.stderr, flush=True)
         gc.collect()
-        per_attack = _reset_peak()
-        before = _status("VmRSS")
+        per_attack = reset_peak()
+        before = status("VmRSS")
         start = time.perf_counter()
         try:
             readers[attack.reader](path)
@@ -442,7 +425,7 @@ def worker(folder: Path) -> dict:
             outcome = {"error": type(error).__name__, "message": traceback.format_exc()[-2000:]}
         seconds = time.perf_counter() - start
         if per_attack:
-            extra = _status("VmHWM") - before
+            extra = status("VmHWM") - before
         else:  # the process-wide peak so far: an upper bound for this attack
             extra = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * maxrss_unit - baseline
         results[attack_name] = {
