@@ -177,6 +177,8 @@ def compare_kernels(
     first run, so each op is measured alone on identical inputs.
     """
     kernels = tuple(kernels or KERNEL_SETS)
+    if len(images) == 0:
+        raise EdgeError("compare_kernels needs at least one image")
     graph = litert_graph(flatbuffer)
     subgraph = graph.subgraphs[0]
     op_outputs = [int(t) for op in subgraph.operators for t in op.outputs if t >= 0]
